@@ -1,0 +1,127 @@
+"""A corpus: sources and their passages, loaded from a directory of files (and later, from the store).
+
+A file that cannot be read is skipped with one warning naming the file and the reason; the rest still load.
+An optional ``sources.toml`` beside the files states metadata the documents do not::
+
+    ["001_0b12affa1a3745eb"]
+    outlet = "Example Review"
+    published = 2025-08-20
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from search.clean import clean_lines
+from search.ingest import IngestError, RawDocument, read_documents
+from search.models import Passage, Source
+from search.passages import assemble
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".json", ".html", ".htm", ".md", ".markdown"})
+SIDECAR = "sources.toml"
+_SIDECAR_FIELDS = ("title", "url", "outlet", "author", "published")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Corpus:
+    sources: dict[str, Source] = field(default_factory=dict)
+    passages: list[Passage] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, source: Source, passages: list[Passage]) -> None:
+        self.sources[source.source_id] = source
+        self.passages.extend(passages)
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything that is indexed changes (ids or texts)."""
+        digest = hashlib.sha256()
+        for passage in self.passages:
+            digest.update(passage.passage_id.encode())
+            digest.update(b"\0")
+            digest.update(passage.text.encode())
+            digest.update(b"\1")
+        return digest.hexdigest()[:32]
+
+
+def build_source(raw: RawDocument, source_id: str, origin: str) -> tuple[Source, list[Passage]]:
+    """Clean one raw document into a Source and its passages. Raises IngestError if no text is left."""
+    cleaned = clean_lines(raw.lines, title=raw.title)
+    text, passages = assemble(source_id, cleaned.blocks)
+    if not passages:
+        raise IngestError("no article text left after removing boilerplate")
+    source = Source(
+        source_id=source_id,
+        title=raw.title or cleaned.title,
+        url=raw.url,
+        outlet=raw.outlet,
+        author=raw.author or cleaned.author,
+        published=raw.published or cleaned.published,
+        origin=origin,
+        format=raw.format,
+        text=text,
+        dropped=cleaned.dropped,
+    )
+    return source, passages
+
+
+def load_directory(directory: Path) -> Corpus:
+    """Every supported file in ``directory`` (not recursive), in name order."""
+    corpus = Corpus()
+    if not directory.is_dir():
+        raise FileNotFoundError(f"sources directory not found: {directory}")
+    sidecar = _read_sidecar(directory / SIDECAR, corpus)
+    for path in sorted(directory.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.is_file():
+            continue
+        try:
+            for source, passages in load_file(path):
+                corpus.add(_apply_sidecar(source, sidecar.get(source.source_id)), passages)
+        except (IngestError, OSError, ValueError) as error:
+            log.warning("skipped %s: %s", path.name, error)
+            corpus.skipped.append((path.name, str(error)))
+    return corpus
+
+
+def load_file(path: Path) -> list[tuple[Source, list[Passage]]]:
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
+    if b"\0" in data:
+        raise IngestError("binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise IngestError(f"not UTF-8 text (byte {error.start})") from None
+    docs = read_documents(text, suffix=path.suffix.lower())
+    return [
+        build_source(doc, f"{path.stem}-{doc.key}" if doc.key else path.stem, str(path)) for doc in docs
+    ]
+
+
+def _read_sidecar(path: Path, corpus: Corpus) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        log.warning("skipped %s: %s", path.name, error)
+        corpus.skipped.append((path.name, str(error)))
+        return {}
+    return {key: value for key, value in table.items() if isinstance(value, dict)}
+
+
+def _apply_sidecar(source: Source, entry: dict | None) -> Source:
+    if not entry:
+        return source
+    update = {key: entry[key] for key in _SIDECAR_FIELDS if key in entry}
+    if isinstance(update.get("published"), str):
+        update["published"] = dt.date.fromisoformat(update["published"])
+    return source.model_copy(update=update)

@@ -1,0 +1,90 @@
+"""Pydantic models: what the library produces and what the bot and the CLI render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class DropStats(BaseModel):
+    """What cleaning removed from one source, for the health report."""
+
+    boilerplate_lines: int = 0
+    duplicate_lines: int = 0
+    tail_lines: int = 0
+    metadata_lines: int = 0
+
+
+class Source(BaseModel):
+    """One document, cleaned. Metadata fields are filled only where the document (or a sidecar) states them."""
+
+    source_id: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: dt.date | None = None
+    origin: str = Field(description="file path or URL the source was read from")
+    format: str = Field(description="wordpress-json, html, markdown or text")
+    text: str = Field(description="cleaned text: headings and paragraphs separated by blank lines")
+    dropped: DropStats = Field(default_factory=DropStats)
+
+    @property
+    def display_title(self) -> str:
+        """The stated title, or a label that says there is none."""
+        if self.title:
+            return self.title
+        words = self.text.split()[:8]
+        return f"Untitled: {' '.join(words)}…" if words else f"Untitled ({self.source_id})"
+
+
+class Passage(BaseModel):
+    """A citable chunk of a source: ``text == source.text[start:end]``."""
+
+    passage_id: str
+    source_id: str
+    ordinal: int
+    heading: str | None = None
+    text: str
+    start: int
+    end: int
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+class Hit(BaseModel):
+    rank: int
+    passage_id: str
+    source_id: str
+    title: str
+    url: str | None
+    outlet: str | None
+    published: dt.date | None
+    score: float
+    heading: str | None
+    text: str
+    snippet: str = Field(description="an excerpt with matched words marked **like this**")
+    matched_terms: list[str]
+
+
+class SearchResult(BaseModel):
+    query: str
+    hits: list[Hit]
+    message: str | None = Field(default=None, description="why there are no hits, when there are none")
+
+
+class SourceInfo(BaseModel):
+    source_id: str
+    title: str
+    title_stated: bool
+    url: str | None
+    author: str | None
+    outlet: str | None
+    published: dt.date | None
+    format: str
+    passages: int
+    words: int
+    dropped: DropStats
