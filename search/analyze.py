@@ -22,19 +22,21 @@ import Stemmer
 ANALYZER_VERSION = 1
 COUNTRY_TERM = "usa"
 
-# Snowball's English stopword list (the one that ships with the Snowball stemmers), apostrophes removed.
+# Snowball's English stopword list (the one that ships with the Snowball stemmers).
 STOPWORDS = frozenset(
     """
-    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers
-    herself it its itself they them their theirs themselves what which who whom this that these those am is
-    are was were be been being have has had having do does did doing would should could ought im youre hes
-    shes its were theyre ive youve weve theyve id youd hed shed wed theyd ill youll hell shell well theyll
-    isnt arent wasnt werent hasnt havent hadnt doesnt dont didnt wont wouldnt shant shouldnt cant cannot
-    couldnt mustnt lets thats whos whats heres theres whens wheres whys hows a an the and but if or because
-    as until while of at by for with about against between into through during before after above below to
-    from up down in out on off over under again further then once here there when where why how all any both
-    each few more most other some such no nor not only own same so than too very us
-    """.split()
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she
+    her hers herself it its itself they them their theirs themselves what which who whom this that
+    these those am is are was were be been being have has had having do does did doing would should
+    could ought a an the and but if or because as until while of at by for with about against
+    between into through during before after above below to from up down in out on off over under
+    again further then once here there when where why how all any both each few more most other some
+    such no nor not only own same so than too very us i'm you're he's she's it's we're they're i've
+    you've we've they've i'd you'd he'd she'd we'd they'd i'll you'll he'll she'll we'll they'll
+    isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't shan't
+    shouldn't can't cannot couldn't mustn't let's that's who's what's here's there's when's where's
+    why's how's
+    """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
 # A dotted acronym (U.S., U.S.A., e.g.) or a word, possibly with inner apostrophes (Korea's, don't).
@@ -111,6 +113,8 @@ class Analyzer:
         word = unicodedata.normalize("NFKC", surface).casefold().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
+        if word in STOPWORDS:  # before apostrophes go: "he'll" is a stopword, "hell" is not
+            return None
         word = word.replace("'", "")
         if len(word) < self.min_length or word in STOPWORDS:
             return None

@@ -45,9 +45,20 @@ _BOILERPLATE = re.compile(
 )
 _TAIL_HEADERS = frozenset(
     {
-        "related stories", "related articles", "related", "most viewed articles", "most viewed", "most read",
-        "latest", "latest news", "read more", "recommended", "more from this author", "you may also like",
-        "trending", "more stories",
+        "related stories",
+        "related articles",
+        "related",
+        "most viewed articles",
+        "most viewed",
+        "most read",
+        "latest",
+        "latest news",
+        "read more",
+        "recommended",
+        "more from this author",
+        "you may also like",
+        "trending",
+        "more stories",
     }
 )
 _CAPTION_CREDIT = re.compile(

@@ -101,9 +101,7 @@ def load_file(path: Path) -> list[tuple[Source, list[Passage]]]:
     except UnicodeDecodeError as error:
         raise IngestError(f"not UTF-8 text (byte {error.start})") from None
     docs = read_documents(text, suffix=path.suffix.lower())
-    return [
-        build_source(doc, f"{path.stem}-{doc.key}" if doc.key else path.stem, str(path)) for doc in docs
-    ]
+    return [build_source(doc, f"{path.stem}-{doc.key}" if doc.key else path.stem, str(path)) for doc in docs]
 
 
 def _read_sidecar(path: Path, corpus: Corpus) -> dict[str, dict]:

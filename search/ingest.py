@@ -19,8 +19,29 @@ import trafilatura
 from markdown_it import MarkdownIt
 
 _BLOCK_TAGS = (
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr",
-    "table", "section", "article", "header", "footer", "figure", "figcaption", "hr",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "hr",
 )
 _JSON_SNIFF = re.compile(r'\{\s*"|\[\s*\{')
 _HTML_SNIFF = re.compile(r"<(?:!doctype|html|head|body|article|div|p)\b", re.IGNORECASE)
@@ -110,9 +131,7 @@ def from_markdown(text: str) -> RawDocument:
     first = text.lstrip().splitlines()[0]
     if first.startswith("# "):
         title = first[2:].strip() or None
-    return RawDocument(
-        lines=html_fragment_lines(MarkdownIt().render(text)), format="markdown", title=title
-    )
+    return RawDocument(lines=html_fragment_lines(MarkdownIt().render(text)), format="markdown", title=title)
 
 
 def html_fragment_lines(fragment: str) -> list[str]:

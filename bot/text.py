@@ -1,0 +1,74 @@
+"""Rendering results as terminal text (pure functions; the CLI prints what they return)."""
+
+from __future__ import annotations
+
+from search.evaluate import EvalResult
+from search.models import Passage, SearchResult, SourceInfo
+
+
+def _byline(title: str, outlet: str | None, published: object | None) -> str:
+    return " · ".join(str(part) for part in (title, outlet, published) if part)
+
+
+def search_text(result: SearchResult) -> str:
+    if not result.hits:
+        return result.message or "No results."
+    lines = [f"{len(result.hits)} result(s) for: {result.query}", ""]
+    for hit in result.hits:
+        lines.append(f"[{hit.rank}] {_byline(hit.title, hit.outlet, hit.published)}  (score {hit.score:.3f})")
+        matched = ", ".join(hit.matched_terms)
+        lines.append(f"    {hit.passage_id}" + (f" · matched: {matched}" if matched else ""))
+        lines.append(f"    {hit.snippet}")
+        if hit.url:
+            lines.append(f"    {hit.url}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def sources_text(sources: list[SourceInfo]) -> str:
+    if not sources:
+        return "The library is empty: add documents to the sources directory and run `briefbot index`."
+    lines = [f"{len(sources)} source(s)", ""]
+    for s in sources:
+        lines.append(f"{s.source_id}  {_byline(s.title, s.outlet, s.published)}")
+        lines.append(f"    {s.passages} passages, {s.words:,} words" + (f" · {s.url}" if s.url else ""))
+    return "\n".join(lines)
+
+
+def source_text(info: SourceInfo, passages: list[Passage]) -> str:
+    lines = [info.title, ""]
+    for label, value in (
+        ("id", info.source_id),
+        ("outlet", info.outlet),
+        ("author", info.author),
+        ("published", info.published),
+        ("link", info.url),
+        ("format", info.format),
+    ):
+        if value:
+            lines.append(f"{label:>10}: {value}")
+    lines.append(f"{'passages':>10}: {info.passages} ({info.words:,} words)")
+    d = info.dropped
+    lines.append(
+        f"{'cleaning':>10}: dropped {d.boilerplate_lines} boilerplate, {d.duplicate_lines} duplicate, "
+        f"{d.tail_lines} trailing and {d.metadata_lines} metadata lines"
+    )
+    for passage in passages:
+        lines += [
+            "",
+            f"[{passage.passage_id}]" + (f" ({passage.heading})" if passage.heading else ""),
+            passage.text,
+        ]
+    return "\n".join(lines)
+
+
+def eval_text(result: EvalResult) -> str:
+    return "\n".join(
+        [
+            f"queries      {result.queries}",
+            f"MAP          {result.map:.4f}",
+            f"nDCG@10      {result.ndcg_10:.4f}",
+            f"P@5          {result.p_5:.4f}",
+            f"Recall@100   {result.recall_100:.4f}",
+        ]
+    )

@@ -1,0 +1,101 @@
+"""Retrieval evaluation on a SMART-format test collection (Cranfield and its kin).
+
+Conventions (see shared/data/cranfield/README.md): documents are indexed as title + text (``.T`` + ``.W``);
+queries are numbered by their position in the query file, whatever their ``.I`` says; judgment codes 1-4
+are relevant and any other code (Cranfield's -1) is left out; each query ranks the top 1,000. nDCG@10
+uses binary gains.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from search.analyze import Analyzer
+from search.index import BM25Index
+
+_FIELD = re.compile(r"^\.([A-Z])\b\s*(.*)$")
+RANK_DEPTH = 1000
+
+
+class EvalResult(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    map: float
+    ndcg_10: float = Field(alias="ndcg@10")
+    p_5: float = Field(alias="p@5")
+    recall_100: float = Field(alias="recall@100")
+    queries: int
+
+
+def read_smart(path: Path, fields: str) -> list[tuple[str, str]]:
+    """``(id, text)`` per record, text being the named fields (e.g. "TW") joined in file order."""
+    records: list[tuple[str, list[str]]] = []
+    current = None
+    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+        match = _FIELD.match(line)
+        if match and match.group(1) == "I":
+            records.append((match.group(2).strip(), []))
+            current = None
+        elif match:
+            current = match.group(1)
+        elif records and current in fields:
+            records[-1][1].append(line)
+    return [(rid, " ".join(lines)) for rid, lines in records]
+
+
+def read_qrels(path: Path) -> dict[str, set[str]]:
+    """Relevant document ids per query number; only codes 1-4 count."""
+    relevant: dict[str, set[str]] = defaultdict(set)
+    for line in Path(path).read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[2].lstrip("-").isdigit() and 1 <= int(parts[2]) <= 4:
+            relevant[parts[0]].add(parts[1])
+    return relevant
+
+
+def average_precision(ranking: list[str], relevant: set[str]) -> float:
+    found, total = 0, 0.0
+    for i, doc in enumerate(ranking, 1):
+        if doc in relevant:
+            found += 1
+            total += found / i
+    return total / len(relevant) if relevant else 0.0
+
+
+def ndcg(ranking: list[str], relevant: set[str], k: int) -> float:
+    dcg = sum(1 / math.log2(i + 1) for i, doc in enumerate(ranking[:k], 1) if doc in relevant)
+    ideal = sum(1 / math.log2(i + 1) for i in range(1, min(k, len(relevant)) + 1))
+    return dcg / ideal if ideal else 0.0
+
+
+def evaluate_rankings(rankings: Iterable[tuple[list[str], set[str]]]) -> EvalResult:
+    rows = [(r, rel) for r, rel in rankings if rel]
+    n = len(rows) or 1
+    return EvalResult(
+        map=round(sum(average_precision(r, rel) for r, rel in rows) / n, 4),
+        ndcg_10=round(sum(ndcg(r, rel, 10) for r, rel in rows) / n, 4),
+        p_5=round(sum(len(set(r[:5]) & rel) / 5 for r, rel in rows) / n, 4),
+        recall_100=round(sum(len(set(r[:100]) & rel) / len(rel) for r, rel in rows) / n, 4),
+        queries=len(rows),
+    )
+
+
+def evaluate_collection(
+    docs_path: Path, queries_path: Path, qrels_path: Path, *, k1: float = 1.2, b: float = 0.75
+) -> EvalResult:
+    """Index the documents with the English analyzer and score every judged query."""
+    analyzer = Analyzer()
+    docs = read_smart(docs_path, "TW")
+    index = BM25Index.build(((doc_id, analyzer.terms(text)) for doc_id, text in docs), k1=k1, b=b)
+    qrels = read_qrels(qrels_path)
+    rankings = []
+    for number, (_, text) in enumerate(read_smart(queries_path, "W"), 1):
+        ranked = index.search(analyzer.terms(text, query=True), RANK_DEPTH)
+        rankings.append(([index.keys[doc] for doc, _ in ranked], qrels.get(str(number), set())))
+    return evaluate_rankings(rankings)

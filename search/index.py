@@ -1,0 +1,342 @@
+"""BM25 index: term postings in numpy arrays, scored at query time with Lucene's formula.
+
+    idf(t)   = ln(1 + (N - df + 0.5) / (df + 0.5))          (never negative)
+    s(t, d)  = idf(t) * tf / (tf + k1 * (1 - b + b * |d| / avgdl))
+
+This is exactly ``bm25s``'s "lucene" method. Unlike bm25s, which stores finished scores (and so has to
+rebuild everything when one document is added, because N, df and avgdl change), this index stores raw term
+frequencies per segment and applies the global N, df and avgdl at query time. New documents go into a small
+extra segment (``add``) and are searchable at once with exact statistics; ``merge`` folds segments together.
+
+On disk an index is a directory: ``manifest.json`` (format, parameters, analyzer settings, counts,
+fingerprint) and plain ``.npy`` arrays plus JSON lists, never pickles. ``save`` writes to a temporary
+directory and renames it into place, so a reader sees the old index or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+import uuid
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "briefbot-bm25"
+FORMAT_VERSION = 1
+_BUILD_CHUNK_TOKENS = 20_000_000
+
+
+class IndexFormatError(RuntimeError):
+    """The directory does not hold an index this code can read."""
+
+
+class Segment:
+    """An immutable set of documents: CSR postings (term -> doc ids, term frequencies) and doc lengths."""
+
+    def __init__(
+        self, vocab: list[str], indptr: np.ndarray, doc_ids: np.ndarray, tfs: np.ndarray, doc_len: np.ndarray
+    ) -> None:
+        self.vocab = vocab
+        self.term_ids = {term: i for i, term in enumerate(vocab)}
+        self.indptr = indptr
+        self.doc_ids = doc_ids
+        self.tfs = tfs
+        self.doc_len = doc_len
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.doc_len)
+
+    @classmethod
+    def build(cls, token_lists: Iterable[Sequence[str]]) -> Segment:
+        """Build from each document's terms. Works in chunks so memory stays near the final index size."""
+        term_ids: dict[str, int] = {}
+        lengths = array("i")
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        flat = array("i")
+        chunk_first_doc = 0
+        for tokens in token_lists:
+            flat.extend([term_ids.setdefault(t, len(term_ids)) for t in tokens])
+            lengths.append(len(tokens))
+            if len(flat) >= _BUILD_CHUNK_TOKENS:
+                parts.append(_count_pairs(flat, lengths[chunk_first_doc:], chunk_first_doc))
+                flat, chunk_first_doc = array("i"), len(lengths)
+        parts.append(_count_pairs(flat, lengths[chunk_first_doc:], chunk_first_doc))
+        vocab = list(term_ids)
+        return cls._from_triplets(vocab, parts, np.frombuffer(lengths, dtype=np.int32).copy())
+
+    @classmethod
+    def _from_triplets(
+        cls, vocab: list[str], parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], doc_len: np.ndarray
+    ) -> Segment:
+        """Postings from (term, doc, tf) parts that are each sorted by doc; parts in doc order."""
+        terms = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32)
+        docs = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32)
+        tfs = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.uint16)
+        order = np.argsort(terms, kind="stable")
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=len(vocab)), out=indptr[1:])
+        return cls(vocab, indptr, docs[order], tfs[order], doc_len)
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self.term_ids.get(term)
+        if i is None:
+            return None
+        lo, hi = self.indptr[i], self.indptr[i + 1]
+        return self.doc_ids[lo:hi], self.tfs[lo:hi]
+
+    def doc_freq(self, term: str) -> int:
+        i = self.term_ids.get(term)
+        return 0 if i is None else int(self.indptr[i + 1] - self.indptr[i])
+
+    def triplets(self, term_map: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(term id in another vocabulary, doc id + base, tf) for every posting, sorted by doc."""
+        terms = np.repeat(term_map, np.diff(self.indptr))
+        docs = np.asarray(self.doc_ids, dtype=np.int64) + base
+        order = np.argsort(docs, kind="stable")
+        return terms[order], docs[order].astype(np.int32), np.asarray(self.tfs)[order]
+
+
+def _count_pairs(flat: array, lengths: Sequence[int], first_doc: int):
+    """(term, doc, tf) for one chunk of documents, sorted by doc then term."""
+    terms = np.frombuffer(flat, dtype=np.int32) if len(flat) else np.zeros(0, np.int32)
+    docs = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64), lengths)
+    keys, counts = np.unique(docs << 32 | terms.astype(np.int64), return_counts=True)
+    return (
+        (keys & 0xFFFFFFFF).astype(np.int32),
+        (keys >> 32).astype(np.int32),
+        np.minimum(counts, np.iinfo(np.uint16).max).astype(np.uint16),
+    )
+
+
+class BM25Index:
+    """Documents identified by string keys, searched by term lists. See the module docstring."""
+
+    def __init__(
+        self,
+        keys: list[str],
+        segments: list[Segment],
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+        analyzer: dict | None = None,
+        fingerprint: str | None = None,
+    ) -> None:
+        if not (k1 >= 0 and 0 <= b <= 1):
+            raise ValueError("BM25 needs k1 >= 0 and 0 <= b <= 1")
+        self.keys = keys
+        self.segments = segments
+        self.k1 = k1
+        self.b = b
+        self.analyzer = analyzer or {}
+        self.fingerprint = fingerprint
+        self._refresh()
+
+    @classmethod
+    def build(cls, docs: Iterable[tuple[str, Sequence[str]]], *, k1: float = 1.2, b: float = 0.75, **meta) -> BM25Index:
+        """Build from ``(key, terms)`` pairs."""
+        keys: list[str] = []
+        segment = Segment.build(_unzip_keys(docs, keys))
+        return cls(keys, [segment], k1=k1, b=b, **meta)
+
+    def _refresh(self) -> None:
+        self._bases = np.cumsum([0] + [s.n_docs for s in self.segments])[:-1].tolist()
+        doc_len = np.concatenate([s.doc_len for s in self.segments]) if self.segments else np.zeros(0)
+        self.n_docs = len(doc_len)
+        if self.n_docs != len(self.keys):
+            raise IndexFormatError(f"{len(self.keys)} keys for {self.n_docs} documents")
+        self.avgdl = float(doc_len.mean()) if self.n_docs else 0.0
+        denominator = self.avgdl or 1.0
+        self._length_norm = (self.k1 * (1 - self.b + self.b * doc_len / denominator)).astype(np.float32)
+
+    # -- growing ----------------------------------------------------------------------------------------
+    def add(self, docs: Iterable[tuple[str, Sequence[str]]]) -> None:
+        """Append documents as a new segment; statistics (N, df, avgdl) stay exact."""
+        keys: list[str] = []
+        segment = Segment.build(_unzip_keys(docs, keys))
+        if segment.n_docs:
+            self.keys.extend(keys)
+            self.segments.append(segment)
+            self._refresh()
+
+    def merge(self) -> None:
+        """Fold all segments into one (same documents, same order, same scores)."""
+        if len(self.segments) <= 1:
+            return
+        vocab: dict[str, int] = {}
+        parts = []
+        for segment, base in zip(self.segments, self._bases, strict=True):
+            term_map = np.array([vocab.setdefault(t, len(vocab)) for t in segment.vocab], dtype=np.int32)
+            parts.append(segment.triplets(term_map, base))
+        doc_len = np.concatenate([s.doc_len for s in self.segments])
+        self.segments = [Segment._from_triplets(list(vocab), parts, doc_len)]
+        self._refresh()
+
+    # -- querying ---------------------------------------------------------------------------------------
+    def doc_freq(self, term: str) -> int:
+        return sum(s.doc_freq(term) for s in self.segments)
+
+    def idf(self, term: str) -> float:
+        df = self.doc_freq(term)
+        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        """BM25 score of every document for the query terms (a repeated term counts again)."""
+        scores = np.zeros(self.n_docs, dtype=np.float32)
+        for term, count in Counter(terms).items():
+            df = self.doc_freq(term)
+            if not df:
+                continue
+            weight = np.float32(count * math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)))
+            for segment, base in zip(self.segments, self._bases, strict=True):
+                found = segment.postings(term)
+                if found is None:
+                    continue
+                ids = found[0] + base if base else found[0]
+                tf = found[1].astype(np.float32)
+                scores[ids] += weight * tf / (tf + self._length_norm[ids])
+        return scores
+
+    def search(
+        self,
+        terms: Sequence[str],
+        k: int = 10,
+        *,
+        mask: np.ndarray | None = None,
+        accept: Callable[[int], bool] | None = None,
+    ) -> list[tuple[int, float]]:
+        """Top ``k`` (doc number, score), best first, ties in document order; zero scores never returned.
+
+        ``mask`` (bool per document) restricts the candidates; ``accept(doc)`` is a slower check applied
+        in rank order (phrase matching), so it runs only until ``k`` documents pass.
+        """
+        if k <= 0 or not self.n_docs:
+            return []
+        scores = self.scores(terms)
+        if mask is not None:
+            scores[~mask] = 0
+        candidates = np.flatnonzero(scores > 0)
+        values = scores[candidates]
+        if accept is None and len(candidates) > k:
+            kth = np.partition(values, len(values) - k)[len(values) - k]
+            above = values > kth
+            ties = np.flatnonzero(values == kth)[: k - int(above.sum())]
+            keep = np.sort(np.concatenate([np.flatnonzero(above), ties]))
+            candidates, values = candidates[keep], values[keep]
+        order = np.lexsort((candidates, -values))
+        results = []
+        for i in order:
+            doc = int(candidates[i])
+            if accept is None or accept(doc):
+                results.append((doc, float(values[i])))
+                if len(results) == k:
+                    break
+        return results
+
+    # -- persistence ------------------------------------------------------------------------------------
+    def manifest(self) -> dict:
+        return {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "k1": self.k1,
+            "b": self.b,
+            "analyzer": self.analyzer,
+            "fingerprint": self.fingerprint,
+            "documents": self.n_docs,
+            "terms": sum(len(s.vocab) for s in self.segments),
+            "postings": sum(len(s.doc_ids) for s in self.segments),
+            "avgdl": self.avgdl,
+        }
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a temporary sibling directory, then renames. Merges segments first."""
+        self.merge()
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+        try:
+            segment = self.segments[0] if self.segments else Segment.build([])
+            for name, values in (
+                ("indptr", segment.indptr),
+                ("doc_ids", segment.doc_ids),
+                ("tfs", segment.tfs),
+                ("doc_len", segment.doc_len),
+            ):
+                with open(tmp / f"{name}.npy", "wb") as f:
+                    np.save(f, np.asarray(values), allow_pickle=False)
+                    _sync(f)
+            _write_json(tmp / "vocab.json", segment.vocab)
+            _write_json(tmp / "keys.json", self.keys)
+            _write_json(tmp / "manifest.json", self.manifest())  # last: its presence marks a whole index
+            old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex}")
+            if path.exists():
+                os.rename(path, old)
+            os.rename(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+            _sync_dir(path.parent)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path, *, mmap: bool = True) -> BM25Index:
+        """Open a saved index; arrays are memory-mapped unless ``mmap`` is False."""
+        path = Path(path)
+        try:
+            manifest = json.loads((path / "manifest.json").read_text())
+        except (OSError, ValueError) as error:
+            raise IndexFormatError(f"no readable index at {path}: {error}") from None
+        if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+            raise IndexFormatError(f"unsupported index format at {path}")
+        mode = "r" if mmap else None
+        try:
+            arrays = {
+                name: np.load(path / f"{name}.npy", mmap_mode=mode, allow_pickle=False)
+                for name in ("indptr", "doc_ids", "tfs", "doc_len")
+            }
+            vocab = json.loads((path / "vocab.json").read_text())
+            keys = json.loads((path / "keys.json").read_text())
+        except (OSError, ValueError) as error:
+            raise IndexFormatError(f"damaged index at {path}: {error}") from None
+        segment = Segment(vocab, arrays["indptr"], arrays["doc_ids"], arrays["tfs"], arrays["doc_len"])
+        return cls(
+            keys,
+            [segment],
+            k1=manifest["k1"],
+            b=manifest["b"],
+            analyzer=manifest.get("analyzer"),
+            fingerprint=manifest.get("fingerprint"),
+        )
+
+
+def _unzip_keys(docs: Iterable[tuple[str, Sequence[str]]], keys: list[str]):
+    """Yield each document's terms, appending its key to ``keys`` on the way."""
+    for key, tokens in docs:
+        keys.append(key)
+        yield tokens
+
+
+def _write_json(path: Path, value: object) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(value, f, ensure_ascii=False)
+        _sync(f)
+
+
+def _sync(f) -> None:
+    f.flush()
+    os.fsync(f.fileno())
+
+
+def _sync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

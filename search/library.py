@@ -1,0 +1,214 @@
+"""The service layer: one object holding the corpus and its index, called by the bot and the CLI alike.
+
+``Library(seeds_dir, data_dir).open()`` loads the sources, opens the saved index if it matches them (corpus
+fingerprint, analyzer settings, k1, b) and rebuilds and saves it otherwise. Methods return pydantic models;
+rendering them is the caller's business. Nothing here reads the environment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from search.analyze import Analyzer
+from search.corpus import Corpus, load_directory
+from search.index import BM25Index, IndexFormatError
+from search.models import Hit, Passage, SearchResult, Source, SourceInfo
+from search.query import contains_phrase, parse_query
+from search.snippet import make_snippet, matched_words
+
+log = logging.getLogger(__name__)
+
+MAX_LIMIT = 50
+
+
+class UnknownSourceError(LookupError):
+    def __init__(self, source_id: str) -> None:
+        super().__init__(f"No source with id {source_id!r}. List them with `sources`.")
+        self.source_id = source_id
+
+
+class Library:
+    def __init__(
+        self,
+        seeds_dir: Path,
+        data_dir: Path,
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+        progress: bool = False,
+    ) -> None:
+        self.seeds_dir = Path(seeds_dir)
+        self.data_dir = Path(data_dir)
+        self.k1 = k1
+        self.b = b
+        self.progress = progress
+        self.analyzer = Analyzer()
+        self.corpus = Corpus()
+        self.index = BM25Index([], [], k1=k1, b=b)
+        self.rebuilt = False
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    def open(self, *, force_rebuild: bool = False) -> Library:
+        """Load the sources and the index, rebuilding the index if it is missing or stale."""
+        self.corpus = load_directory(self.seeds_dir)
+        self._passage_arrays()
+        fingerprint = self.corpus.fingerprint()
+        index = None if force_rebuild else self._load_matching(fingerprint)
+        self.rebuilt = index is None
+        if index is None:
+            index = self._build(fingerprint)
+            index.save(self.index_dir)
+        self.index = index
+        return self
+
+    def _load_matching(self, fingerprint: str) -> BM25Index | None:
+        if not (self.index_dir / "manifest.json").exists():
+            return None
+        try:
+            index = BM25Index.load(self.index_dir)
+        except IndexFormatError as error:
+            log.warning("rebuilding the index: %s", error)
+            return None
+        wanted = (fingerprint, self.analyzer.settings(), self.k1, self.b)
+        if (index.fingerprint, index.analyzer, index.k1, index.b) != wanted:
+            log.info("the saved index is stale; rebuilding it")
+            return None
+        return index
+
+    def _build(self, fingerprint: str) -> BM25Index:
+        passages = tqdm(self.corpus.passages, desc="indexing", unit="passage", disable=not self.progress)
+        return BM25Index.build(
+            ((p.passage_id, self.analyzer.terms(p.text)) for p in passages),
+            k1=self.k1,
+            b=self.b,
+            analyzer=self.analyzer.settings(),
+            fingerprint=fingerprint,
+        )
+
+    def _passage_arrays(self) -> None:
+        source_ids = list(self.corpus.sources)
+        self._source_number = {sid: i for i, sid in enumerate(source_ids)}
+        self._passage_source = np.array(
+            [self._source_number[p.source_id] for p in self.corpus.passages], dtype=np.int32
+        )
+        self._passage_day = np.array(
+            [self._day(self.corpus.sources[p.source_id].published) for p in self.corpus.passages],
+            dtype=np.int32,
+        )
+
+    @staticmethod
+    def _day(date: dt.date | None) -> int:
+        return date.toordinal() if date else -1
+
+    # -- queries ----------------------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 5,
+        sources: list[str] | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> SearchResult:
+        """Ranked passages. Bad input gives an empty result with a one-line ``message``, never an error,
+        except an unknown source id (UnknownSourceError) and a limit out of range (ValueError)."""
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+        for source_id in sources or []:
+            self.get_source(source_id)
+        parsed = parse_query(query, self.analyzer)
+        if parsed.problem:
+            return SearchResult(query=parsed.text, hits=[], message=parsed.problem)
+        if since and until and since > until:
+            return SearchResult(query=parsed.text, hits=[], message="The start date is after the end date.")
+        mask = self._filter_mask(sources, since, until)
+
+        def accept(doc: int) -> bool:
+            tokens = self.analyzer.tokens(self.corpus.passages[doc].text)
+            return all(contains_phrase(tokens, phrase) for phrase in parsed.phrases)
+
+        ranked = self.index.search(parsed.terms, limit, mask=mask, accept=accept if parsed.phrases else None)
+        terms = set(parsed.terms)
+        hits = [self._hit(rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
+        message = None
+        if not hits:
+            filtered = " with those filters" if mask is not None else ""
+            message = f"No passages match that query{filtered}."
+        return SearchResult(query=parsed.text, hits=hits, message=message)
+
+    def _filter_mask(self, sources, since, until) -> np.ndarray | None:
+        if not (sources or since or until):
+            return None
+        mask = np.ones(len(self.corpus.passages), dtype=bool)
+        if sources:
+            mask &= np.isin(self._passage_source, [self._source_number[s] for s in sources])
+        if since:
+            mask &= self._passage_day >= since.toordinal()
+        if until:
+            mask &= (self._passage_day >= 0) & (self._passage_day <= until.toordinal())
+        return mask
+
+    def _hit(self, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
+        passage = self.corpus.passages[doc]
+        source = self.corpus.sources[passage.source_id]
+        tokens = self.analyzer.tokens(passage.text)
+        return Hit(
+            rank=rank,
+            passage_id=passage.passage_id,
+            source_id=source.source_id,
+            title=source.display_title,
+            url=source.url,
+            outlet=source.outlet,
+            published=source.published,
+            score=round(score, 4),
+            heading=passage.heading,
+            text=passage.text,
+            snippet=make_snippet(passage.text, tokens, terms),
+            matched_terms=matched_words(passage.text, tokens, terms),
+        )
+
+    # -- the library ------------------------------------------------------------------------------------
+    def get_source(self, source_id: str) -> Source:
+        try:
+            return self.corpus.sources[source_id]
+        except KeyError:
+            raise UnknownSourceError(source_id) from None
+
+    def passages_of(self, source_id: str) -> list[Passage]:
+        self.get_source(source_id)
+        return [p for p in self.corpus.passages if p.source_id == source_id]
+
+    def get_passage(self, passage_id: str) -> Passage:
+        source_id = passage_id.rsplit(":", 1)[0]
+        for passage in self.passages_of(source_id):
+            if passage.passage_id == passage_id:
+                return passage
+        raise UnknownSourceError(passage_id)
+
+    def source_info(self, source_id: str) -> SourceInfo:
+        source = self.get_source(source_id)
+        passages = self.passages_of(source_id)
+        return SourceInfo(
+            source_id=source.source_id,
+            title=source.display_title,
+            title_stated=source.title is not None,
+            url=source.url,
+            author=source.author,
+            outlet=source.outlet,
+            published=source.published,
+            format=source.format,
+            passages=len(passages),
+            words=sum(p.words for p in passages),
+            dropped=source.dropped,
+        )
+
+    def sources(self) -> list[SourceInfo]:
+        return [self.source_info(source_id) for source_id in self.corpus.sources]
