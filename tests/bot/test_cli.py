@@ -1,0 +1,169 @@
+"""The briefbot CLI, run in-process (exit codes, text and the JSON contract) and once as a real command."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import CRANFIELD, SEEDS
+
+SEARCH_HIT_KEYS = {"rank", "passage_id", "source_id", "title", "url", "published", "score", "text", "snippet"}
+SOURCE_KEYS = {"source_id", "title", "url", "author", "outlet", "published", "passages", "words"}
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """Run the CLI in an empty working directory with SEEDS_DIR/DATA_DIR set; returns (code, out, err)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SEEDS_DIR", str(SEEDS))
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+
+    def run(*argv):
+        try:
+            code = main(list(argv))
+        except SystemExit as exit_:
+            code = exit_.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_index_prints_counts(cli, tmp_path):
+    code, out, _ = cli("index")
+    assert code == 0 and "Indexed 5 sources" in out and (tmp_path / "data" / "index" / "manifest.json").exists()
+    code, out, _ = cli("index", "--json")
+    assert json.loads(out)["passages"] > 40
+
+
+def test_search_text(cli):
+    code, out, _ = cli("search", "THAAD", "--limit", "2")
+    assert code == 0 and out.startswith("2 result(s) for: THAAD") and "**THAAD**" in out
+
+
+def test_search_json_contract(cli):
+    code, out, _ = cli("search", "trilateral cooperation", "--json", "--limit", "3")
+    data = json.loads(out)
+    assert code == 0 and data["query"] == "trilateral cooperation" and len(data["hits"]) == 3
+    for rank, hit in enumerate(data["hits"], 1):
+        assert set(hit) >= SEARCH_HIT_KEYS and hit["rank"] == rank
+        assert isinstance(hit["score"], float) and hit["published"] in (None, "2024-03-26", "2014-10-09")
+
+
+def test_search_filters(cli):
+    code, out, _ = cli("search", "alliance", "--since", "2020-01-01", "--json", "--limit", "50")
+    assert code == 0 and {h["published"] for h in json.loads(out)["hits"]} == {"2024-03-26"}
+    code, out, _ = cli("search", "alliance", "--source", "002_ec1278886a36e2bd", "--json")
+    assert {h["source_id"] for h in json.loads(out)["hits"]} == {"002_ec1278886a36e2bd"}
+
+
+@pytest.mark.parametrize("query", ["", "   ", "the of and", "🙂", "한국", "x" * 10_000, "\x00", "<b>' OR 1=1 --</b>"])
+def test_bad_queries_exit_0_with_one_line_or_empty_hits(cli, query):
+    code, out, _ = cli("search", query, "--json")
+    data = json.loads(out)
+    assert code == 0 and isinstance(data["hits"], list)
+    code, text_out, _ = cli("search", query)
+    assert code == 0
+    if not data["hits"]:
+        assert data["message"] and text_out.strip() == data["message"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["search"],
+        ["search", "x", "--limit", "0"],
+        ["search", "x", "--limit", "abc"],
+        ["search", "x", "--since", "yesterday"],
+        ["frobnicate"],
+        [],
+        ["eval", "--docs", "a"],
+    ],
+)
+def test_bad_arguments_exit_2_with_usage(cli, argv):
+    code, _, err = cli(*argv)
+    assert code == 2 and "usage:" in err
+
+
+def test_unknown_source_exits_1_with_a_clear_line(cli):
+    code, out, err = cli("source", "nope")
+    assert code == 1 and out == "" and err.strip() == "briefbot: No source with id 'nope'. List them with `sources`."
+    code, _, err = cli("search", "x", "--source", "nope")
+    assert code == 1 and "No source with id" in err
+
+
+def test_sources_json_contract(cli):
+    code, out, _ = cli("sources", "--json")
+    sources = json.loads(out)["sources"]
+    assert code == 0 and len(sources) == 5 and all(set(s) >= SOURCE_KEYS for s in sources)
+    code, out, _ = cli("sources")
+    assert "5 source(s)" in out and "koreapro.org" in out
+
+
+def test_source_shows_metadata_and_passages(cli):
+    code, out, _ = cli("source", "002_ec1278886a36e2bd")
+    assert code == 0 and "Kim Oi-hyun" in out and "2014-10-09" in out and "[002_ec1278886a36e2bd:p1]" in out
+    code, out, _ = cli("source", "002_ec1278886a36e2bd", "--json")
+    data = json.loads(out)
+    assert data["source"]["author"] == "Kim Oi-hyun" and len(data["passages"]) == data["source"]["passages"]
+
+
+def test_missing_seeds_directory_exits_1(cli, tmp_path):
+    code, _, err = cli("sources", "--seeds", str(tmp_path / "nowhere"))
+    assert code == 1 and "not found" in err
+
+
+def test_seeds_option_overrides_the_environment(cli, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    shutil.copy(SEEDS / "004_698c3ea95e86228a.txt", mine)
+    code, out, _ = cli("sources", "--json", "--seeds", str(mine), "--data", str(tmp_path / "d2"))
+    assert [s["source_id"] for s in json.loads(out)["sources"]] == ["004_698c3ea95e86228a"]
+
+
+def test_invalid_settings_exit_2(cli, monkeypatch):
+    monkeypatch.setenv("DISCORD_GUILD_ID", "not-a-number")
+    code, _, err = cli("sources")
+    assert code == 2 and "DISCORD_GUILD_ID" in err
+
+
+def test_eval_json_contract(cli, tmp_path):
+    (tmp_path / "docs").write_text(".I 1\n.W\nwing lift\n.I 2\n.W\nengine drag\n.I 3\n.W\nwing drag\n")
+    (tmp_path / "qry").write_text(".I 7\n.W\nwing\n.I 9\n.W\ndrag\n")
+    (tmp_path / "qrels").write_text("1 1 1\n1 3 2\n2 2 1\n2 3 -1\n")
+    code, out, _ = cli("eval", "--docs", "docs", "--queries", "qry", "--qrels", "qrels", "--json")
+    data = json.loads(out)
+    assert code == 0 and set(data) == {"map", "ndcg@10", "p@5", "recall@100", "queries"}
+    assert data["queries"] == 2 and data["map"] == 1.0
+    code, _, err = cli("eval", "--docs", "missing", "--queries", "qry", "--qrels", "qrels")
+    assert code == 1 and "file not found" in err
+
+
+@pytest.mark.skipif(not (CRANFIELD / "cran.qry").exists(), reason=f"Cranfield data not at {CRANFIELD}")
+def test_eval_on_cranfield_prints_the_four_measures(cli):
+    code, out, _ = cli(
+        "eval",
+        "--docs",
+        str(CRANFIELD / "cran.all.1400"),
+        "--queries",
+        str(CRANFIELD / "cran.qry"),
+        "--qrels",
+        str(CRANFIELD / "cranqrel"),
+    )
+    assert code == 0 and all(label in out for label in ("MAP", "nDCG@10", "P@5", "Recall@100"))
+
+
+def test_the_installed_command_runs(tmp_path):
+    briefbot = shutil.which("briefbot") or str(__import__("pathlib").Path(sys.executable).parent / "briefbot")
+    done = subprocess.run(
+        [briefbot, "search", "Camp David", "--json", "--seeds", str(SEEDS), "--data", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["hits"][0]["source_id"].startswith("004")
