@@ -35,8 +35,8 @@ class UnknownSourceError(LookupError):
 class Library:
     def __init__(
         self,
-        seeds_dir: Path,
-        data_dir: Path,
+        seeds_dir: Path | str,
+        data_dir: Path | str,
         *,
         k1: float = 1.2,
         b: float = 0.75,
