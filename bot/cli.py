@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot import text
 from bot.settings import Settings
+from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
 from search.evaluate import evaluate_collection
 from search.library import MAX_LIMIT, Library, UnknownSourceError
 
@@ -34,6 +35,12 @@ def _date(value: str) -> dt.date:
 def _limit(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_LIMIT}")
+    return int(value)
+
+
+def _sentences(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_SENTENCES:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_SENTENCES}")
     return int(value)
 
 
@@ -54,6 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     search.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="published on or after")
     search.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="published on or before")
+
+    brief = commands.add_parser("brief", parents=[common], help="a briefing of verbatim, cited sentences")
+    brief.add_argument("topic", help="what the briefing is about")
+    brief.add_argument(
+        "--sentences",
+        type=_sentences,
+        default=DEFAULT_SENTENCES,
+        help=f"1-{MAX_SENTENCES}, default {DEFAULT_SENTENCES}",
+    )
+    brief.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
+    brief.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="published on or after")
+    brief.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="published on or before")
 
     commands.add_parser("sources", parents=[common], help="list the library")
     source = commands.add_parser("source", parents=[common], help="one source: metadata and passages")
@@ -114,17 +133,24 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "search":
         result = library.search(args.query, limit=args.limit, sources=args.source, since=args.since, until=args.until)
         return _emit(args, result, text.search_text(result))
+    if args.command == "brief":
+        brief = library.brief(
+            args.topic, sentences=args.sentences, sources=args.source, since=args.since, until=args.until
+        )
+        return _emit(args, brief, text.brief_text(brief))
     if args.command == "sources":
         sources = library.sources()
         return _emit(args, {"sources": [s.model_dump(mode="json") for s in sources]}, text.sources_text(sources))
     if args.command == "source":
         info = library.source_info(args.source_id)
         passages = library.passages_of(args.source_id)
+        summary = library.summary(args.source_id)
         payload = {
             "source": info.model_dump(mode="json"),
+            "summary": summary.model_dump(mode="json"),
             "passages": [p.model_dump(mode="json") for p in passages],
         }
-        return _emit(args, payload, text.source_text(info, passages))
+        return _emit(args, payload, text.source_text(info, passages, summary))
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from search.brief import Brief
 from search.evaluate import EvalResult
 from search.models import Passage, SearchResult, SourceInfo
 
@@ -35,7 +36,24 @@ def sources_text(sources: list[SourceInfo]) -> str:
     return "\n".join(lines)
 
 
-def source_text(info: SourceInfo, passages: list[Passage]) -> str:
+def brief_text(brief: Brief) -> str:
+    if not brief.sentences:
+        lines = [brief.message or "Nothing to brief."]
+        if brief.suggestions:
+            lines.append("Try: " + "; ".join(brief.suggestions))
+        return "\n".join(lines)
+    lines = [f"Brief: {brief.topic}", ""]
+    for sentence in brief.sentences:
+        lines.append(sentence.text + " " + " ".join(f"[{n}]" for n in sentence.citations))
+    lines += ["", "Sources"]
+    for c in brief.citations:
+        lines.append(f"[{c.n}] {_byline(c.title, c.outlet, c.published)} · {c.passage_id}")
+        if c.url:
+            lines.append(f"    {c.url}")
+    return "\n".join(lines)
+
+
+def source_text(info: SourceInfo, passages: list[Passage], summary: Brief) -> str:
     lines = [info.title, ""]
     for label, value in (
         ("id", info.source_id),
@@ -53,6 +71,8 @@ def source_text(info: SourceInfo, passages: list[Passage]) -> str:
         f"{'cleaning':>10}: dropped {d.boilerplate_lines} boilerplate, {d.duplicate_lines} duplicate, "
         f"{d.tail_lines} trailing and {d.metadata_lines} metadata lines"
     )
+    if summary.sentences:
+        lines += ["", "Summary: " + " ".join(s.text for s in summary.sentences)]
     for passage in passages:
         lines += [
             "",

@@ -8,22 +8,28 @@ rendering them is the caller's business. Nothing here reads the environment.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import logging
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from search.analyze import Analyzer
+from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
 from search.corpus import Corpus, load_directory
 from search.index import BM25Index, IndexFormatError
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
-from search.query import contains_phrase, parse_query
+from search.query import ParsedQuery, contains_phrase, parse_query
 from search.snippet import make_snippet, matched_words
 
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 50
+BRIEF_PASSAGES = 12  # passages a brief draws its sentences from
+_NOT_TOPIC_WORDS = frozenset({"will", "would", "can", "could", "may", "might", "must", "shall", "also", "said"})
 
 
 class UnknownSourceError(LookupError):
@@ -122,13 +128,51 @@ class Library:
         except an unknown source id (UnknownSourceError) and a limit out of range (ValueError)."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+        parsed, ranked, message = self._rank(query, limit, sources, since, until)
+        terms = set(parsed.terms)
+        hits = [self._hit(rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
+        return SearchResult(query=parsed.text, hits=hits, message=message)
+
+    def brief(
+        self,
+        topic: str,
+        *,
+        sentences: int = DEFAULT_SENTENCES,
+        sources: list[str] | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> Brief:
+        """A briefing of verbatim, cited sentences; with suggestions when the topic finds nothing."""
+        if not 1 <= sentences <= MAX_SENTENCES:
+            raise ValueError(f"sentences must be between 1 and {MAX_SENTENCES}")
+        parsed, ranked, message = self._rank(topic, BRIEF_PASSAGES, sources, since, until)
+        if not ranked:
+            close = [] if parsed.problem else self.did_you_mean(parsed.text)
+            if close:
+                message = f"{message} Did you mean: {', '.join(close)}?"
+            return Brief(
+                topic=parsed.text, sentences=[], citations=[], message=message, suggestions=close + self.topics()
+            )
+        retrieved = [
+            Retrieved(self.corpus.passages[doc], self.corpus.sources[self.corpus.passages[doc].source_id], score)
+            for doc, score in ranked
+        ]
+        return make_brief(parsed.text, parsed.terms, retrieved, self.analyzer, self.index.idf, sentences=sentences)
+
+    def summary(self, source_id: str, *, sentences: int = 3) -> Brief:
+        """The source's most central sentences, verbatim and cited, in document order."""
+        source = self.get_source(source_id)
+        return summarize(source, self.passages_of(source_id), self.analyzer, self.index.idf, sentences=sentences)
+
+    def _rank(self, query, limit, sources, since, until) -> tuple[ParsedQuery, list[tuple[int, float]], str | None]:
+        """Parse, filter and rank: (parsed query, [(passage number, score)], why nothing was found)."""
         for source_id in sources or []:
             self.get_source(source_id)
         parsed = parse_query(query, self.analyzer)
         if parsed.problem:
-            return SearchResult(query=parsed.text, hits=[], message=parsed.problem)
+            return parsed, [], parsed.problem
         if since and until and since > until:
-            return SearchResult(query=parsed.text, hits=[], message="The start date is after the end date.")
+            return parsed, [], "The start date is after the end date."
         mask = self._filter_mask(sources, since, until)
 
         def accept(doc: int) -> bool:
@@ -136,13 +180,54 @@ class Library:
             return all(contains_phrase(tokens, phrase) for phrase in parsed.phrases)
 
         ranked = self.index.search(parsed.terms, limit, mask=mask, accept=accept if parsed.phrases else None)
-        terms = set(parsed.terms)
-        hits = [self._hit(rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
-        message = None
-        if not hits:
-            filtered = " with those filters" if mask is not None else ""
-            message = f"No passages match that query{filtered}."
-        return SearchResult(query=parsed.text, hits=hits, message=message)
+        if ranked:
+            return parsed, ranked, None
+        filtered = " with those filters" if mask is not None else ""
+        shown = parsed.text if len(parsed.text) <= 60 else parsed.text[:59] + "…"
+        return parsed, [], f"Nothing in the library matches “{shown}”{filtered}."
+
+    # -- suggestions ------------------------------------------------------------------------------------
+    def did_you_mean(self, text: str) -> list[str]:
+        """Indexed words spelled closest to the query's words that are not in the index."""
+        words = self._surface_words()
+        suggestions: list[str] = []
+        for token in self.analyzer.tokens(text, query=True):
+            if self.index.doc_freq(token.term):
+                continue
+            typed = text[token.start : token.end].casefold()
+            for match in difflib.get_close_matches(typed, list(words), n=2, cutoff=0.8):
+                if words[match] not in suggestions:
+                    suggestions.append(words[match])
+        return suggestions[:3]
+
+    @functools.cache  # noqa: B019 (one Library per process; the corpus is fixed once opened)
+    def _surface_words(self) -> dict[str, str]:
+        """Lowercased word -> its most common spelling, for every indexed word."""
+        spellings: dict[str, Counter] = defaultdict(Counter)
+        for passage in self.corpus.passages:
+            for token in self.analyzer.tokens(passage.text):
+                word = passage.text[token.start : token.end]
+                spellings[word.casefold()][word] += 1
+        return {lower: forms.most_common(1)[0][0] for lower, forms in spellings.items()}
+
+    @functools.cache  # noqa: B019
+    def topics(self, n: int = 6) -> list[str]:
+        """Two-word phrases found in the most sources: what the library covers well."""
+        sources: dict[tuple[str, str], set[str]] = defaultdict(set)
+        counts: Counter = Counter()
+        spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        for passage in self.corpus.passages:
+            tokens = self.analyzer.tokens(passage.text)
+            for first, second in zip(tokens, tokens[1:], strict=False):
+                surface = passage.text[first.start : second.end]
+                if second.position != first.position + 1 or _NOT_TOPIC_WORDS & set(surface.casefold().split()):
+                    continue
+                key = (first.term, second.term)
+                sources[key].add(passage.source_id)
+                counts[key] += 1
+                spellings[key][surface] += 1
+        ranked = sorted(counts, key=lambda k: (-len(sources[k]), -counts[k], k))
+        return [spellings[k].most_common(1)[0][0] for k in ranked[:n]]
 
     def _filter_mask(self, sources, since, until) -> np.ndarray | None:
         if not (sources or since or until):

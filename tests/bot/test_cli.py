@@ -167,3 +167,31 @@ def test_the_installed_command_runs(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["hits"][0]["source_id"].startswith("004")
+
+
+def test_brief_json_contract(cli):
+    code, out, _ = cli("brief", "trilateral", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["topic"] == "trilateral" and 4 <= len(data["sentences"]) <= 6
+    assert set(data) >= {"topic", "sentences", "citations", "suggestions"}
+    assert all(set(s) == {"text", "citations"} for s in data["sentences"])
+    for citation in data["citations"]:
+        assert set(citation) >= {"n", "passage_id", "source_id", "title", "url", "published", "text"}
+    for sentence in data["sentences"]:
+        for n in sentence["citations"]:
+            assert sentence["text"] in data["citations"][n - 1]["text"].replace("\n\n", " ")
+
+
+def test_brief_text_and_suggestions(cli):
+    code, out, _ = cli("brief", "Taiwan", "--sentences", "3")
+    assert code == 0 and out.startswith("Brief: Taiwan") and "[1]" in out and "Sources" in out
+    code, out, _ = cli("brief", "thad")
+    assert code == 0 and "Did you mean: THAAD?" in out and len(out.splitlines()) == 2  # message, then "Try: …"
+    code, _, err = cli("brief", "x", "--sentences", "11")
+    assert code == 2 and "usage:" in err
+
+
+def test_source_json_includes_a_summary(cli):
+    code, out, _ = cli("source", "001_0b12affa1a3745eb", "--json")
+    summary = json.loads(out)["summary"]
+    assert code == 0 and len(summary["sentences"]) == 3

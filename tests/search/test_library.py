@@ -17,7 +17,7 @@ BAD_QUERIES = {
     "🙂🙂🔥": "no words",
     "x" * 10_000: "10,000 characters",
     "\x00\x00": "Type some words",
-    "한국어 질문": "No passages match",
+    "한국어 질문": "Nothing in the library matches",
 }
 ODD_QUERIES = [
     "'; DROP TABLE sources; --",

@@ -1,0 +1,252 @@
+"""Extractive briefs: every sentence is a verbatim quote from a cited passage.
+
+Pipeline (pure; the Library supplies the retrieved passages and the index's IDF):
+whole sentences of the top passages -> score = topic coverage (IDF-weighted share of the topic's terms),
+centrality (cosine to the centroid of the relevant sentences) and the passage's retrieval score -> MMR
+selection with a same-source penalty and a near-duplicate cutoff, at least two sources whenever two are
+relevant -> reading order (dated sources oldest first, then undated by relevance; each source's sentences
+in document order) -> numbered citations. ``verify_brief`` checks the verbatim rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from search.analyze import Analyzer
+from search.models import Passage, Source
+from search.sentences import sentence_spans
+
+MAX_BRIEF_CHARS = 3800
+DEFAULT_SENTENCES = 5
+MAX_SENTENCES = 10
+MIN_SENTENCE_WORDS = 6
+MAX_SENTENCE_WORDS = 90
+NEAR_DUPLICATE = 0.6  # cosine above which two sentences say the same thing
+_MMR_LAMBDA = 0.7
+_SAME_SOURCE_PENALTY = 0.08
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+class BriefSentence(BaseModel):
+    text: str
+    citations: list[int]
+
+
+class Citation(BaseModel):
+    n: int
+    passage_id: str
+    source_id: str
+    title: str
+    url: str | None
+    outlet: str | None
+    published: dt.date | None
+    text: str
+
+
+class Brief(BaseModel):
+    topic: str
+    sentences: list[BriefSentence]
+    citations: list[Citation]
+    suggestions: list[str] = []
+    message: str | None = None
+
+    def rendered_length(self) -> int:
+        """Characters of the sentences with their " [n]" markers, as a reader sees them."""
+        return sum(len(s.text) + sum(len(f" [{n}]") for n in s.citations) + 1 for s in self.sentences)
+
+
+@dataclass
+class Retrieved:
+    passage: Passage
+    source: Source
+    score: float
+
+
+@dataclass
+class _Sentence:
+    text: str
+    item: Retrieved
+    start: int
+    vector: dict[str, float]
+    coverage: float = 0.0
+    score: float = 0.0
+    also_in: list[Retrieved] = field(default_factory=list)
+
+
+def normalize_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def whole_sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) for each complete sentence of each paragraph, whitespace normalized."""
+    out = []
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        for start, end in sentence_spans(paragraph):
+            sentence = normalize_space(paragraph[start:end])
+            words = len(sentence.split())
+            if (
+                MIN_SENTENCE_WORDS <= words <= MAX_SENTENCE_WORDS
+                and _SENTENCE_END.search(sentence)
+                and (sentence[0].isupper() or sentence[0] in "“\"'‘(" or sentence[0].isdigit())
+            ):
+                out.append((offset + start, sentence))
+        offset += len(paragraph) + 2
+    return out
+
+
+def make_brief(
+    topic: str,
+    topic_terms: list[str],
+    retrieved: list[Retrieved],
+    analyzer: Analyzer,
+    idf: Callable[[str], float],
+    *,
+    sentences: int = DEFAULT_SENTENCES,
+) -> Brief:
+    """Select, order and cite ``sentences`` sentences about the topic from the retrieved passages."""
+    candidates = _candidates(retrieved, analyzer, idf)
+    wanted = set(topic_terms)
+    weight = sum(idf(t) for t in wanted) or 1.0
+    for s in candidates:
+        s.coverage = sum(idf(t) for t in wanted if t in s.vector) / weight
+    relevant = [s for s in candidates if s.coverage > 0]
+    pool = relevant if len(relevant) >= sentences else candidates
+    _score(pool, max((r.score for r in retrieved), default=1.0), use_coverage=True)
+    chosen = _select(pool, sentences, min_sources=2 if len({s.item.source.source_id for s in relevant}) >= 2 else 1)
+    return _fit(topic, _reading_order(chosen, pool))
+
+
+def summarize(source: Source, passages: list[Passage], analyzer: Analyzer, idf, *, sentences: int = 3) -> Brief:
+    """A source's most central sentences, in document order."""
+    items = [Retrieved(p, source, 1.0) for p in passages]
+    pool = _candidates(items, analyzer, idf)
+    _score(pool, 1.0, use_coverage=False)
+    chosen = _select(pool, sentences, min_sources=1)
+    chosen.sort(key=lambda s: (s.item.passage.ordinal, s.start))
+    return _fit(source.display_title, chosen)
+
+
+def verify_brief(brief: Brief) -> list[str]:
+    """Problems with a brief: a sentence missing from a passage it cites, or a citation out of range."""
+    by_number = {c.n: normalize_space(c.text) for c in brief.citations}
+    problems = []
+    for sentence in brief.sentences:
+        if not sentence.citations:
+            problems.append(f"uncited: {sentence.text!r}")
+        for n in sentence.citations:
+            if n not in by_number:
+                problems.append(f"citation [{n}] does not exist")
+            elif normalize_space(sentence.text) not in by_number[n]:
+                problems.append(f"not in passage [{n}]: {sentence.text!r}")
+    return problems
+
+
+def _candidates(retrieved: list[Retrieved], analyzer: Analyzer, idf) -> list[_Sentence]:
+    seen: dict[str, _Sentence] = {}
+    for item in retrieved:
+        for start, text in whole_sentences(item.passage.text):
+            if text in seen:  # the same sentence in another passage: cite both
+                seen[text].also_in.append(item)
+                continue
+            counts = Counter(analyzer.terms(text))
+            vector = {t: (1 + math.log(c)) * idf(t) for t, c in counts.items()}
+            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+            seen[text] = _Sentence(text, item, start, {t: v / norm for t, v in vector.items()})
+    return list(seen.values())
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def _score(pool: list[_Sentence], best_passage: float, *, use_coverage: bool) -> None:
+    centroid: Counter = Counter()
+    for s in pool:
+        centroid.update(s.vector)
+    norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+    centroid_vector = {t: v / norm for t, v in centroid.items()}
+    for s in pool:
+        centrality = _cosine(s.vector, centroid_vector)
+        passage = s.item.score / best_passage if best_passage else 0.0
+        s.score = 0.5 * s.coverage + 0.3 * centrality + 0.2 * passage if use_coverage else centrality
+
+
+def _select(pool: list[_Sentence], n: int, *, min_sources: int) -> list[_Sentence]:
+    """MMR: relevance minus redundancy, with a small penalty for piling up one source."""
+    chosen: list[_Sentence] = []
+    remaining = sorted(pool, key=lambda s: -s.score)
+    while remaining and len(chosen) < n:
+        missing_sources = min_sources - len({s.item.source.source_id for s in chosen})
+        best, best_value = None, -math.inf
+        for s in remaining:
+            redundancy = max((_cosine(s.vector, c.vector) for c in chosen), default=0.0)
+            if redundancy > NEAR_DUPLICATE:
+                continue
+            same_source = sum(c.item.source.source_id == s.item.source.source_id for c in chosen)
+            if missing_sources >= n - len(chosen) and same_source:
+                continue  # the last slots go to sources not yet quoted
+            value = _MMR_LAMBDA * s.score - (1 - _MMR_LAMBDA) * redundancy - _SAME_SOURCE_PENALTY * same_source
+            if value > best_value:
+                best, best_value = s, value
+        if best is None:
+            break
+        chosen.append(best)
+        remaining.remove(best)
+    return chosen
+
+
+def _reading_order(chosen: list[_Sentence], pool: list[_Sentence]) -> list[_Sentence]:
+    """Dated sources oldest first, then undated ones by their best sentence; document order within."""
+    rank = {}
+    for i, s in enumerate(sorted(pool, key=lambda s: -s.score)):
+        rank.setdefault(s.item.source.source_id, i)
+
+    def key(s: _Sentence):
+        published = s.item.source.published
+        group = (0, published.toordinal()) if published else (1, rank[s.item.source.source_id])
+        return (*group, s.item.source.source_id, s.item.passage.ordinal, s.start)
+
+    return sorted(chosen, key=key)
+
+
+def _assemble(topic: str, chosen: list[_Sentence]) -> Brief:
+    citations: dict[str, Citation] = {}
+    sentences = []
+    for s in chosen:
+        numbers = []
+        for item in [s.item, *s.also_in]:
+            passage, source = item.passage, item.source
+            if passage.passage_id not in citations:
+                citations[passage.passage_id] = Citation(
+                    n=len(citations) + 1,
+                    passage_id=passage.passage_id,
+                    source_id=source.source_id,
+                    title=source.display_title,
+                    url=source.url,
+                    outlet=source.outlet,
+                    published=source.published,
+                    text=passage.text,
+                )
+            numbers.append(citations[passage.passage_id].n)
+        sentences.append(BriefSentence(text=s.text, citations=numbers))
+    return Brief(topic=topic, sentences=sentences, citations=list(citations.values()))
+
+
+def _fit(topic: str, ordered: list[_Sentence]) -> Brief:
+    """Assemble, dropping the least relevant sentences until the brief fits MAX_BRIEF_CHARS."""
+    chosen = list(ordered)
+    while True:
+        brief = _assemble(topic, chosen)
+        if brief.rendered_length() <= MAX_BRIEF_CHARS or len(chosen) <= 1:
+            return brief
+        chosen.remove(min(chosen, key=lambda s: s.score))

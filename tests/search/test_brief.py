@@ -1,0 +1,177 @@
+"""Briefs: verbatim, cited, diverse, bounded, deterministic."""
+
+import datetime as dt
+
+import pytest
+
+from search import Library
+from search.brief import MAX_BRIEF_CHARS, Brief, BriefSentence, verify_brief, whole_sentences
+from search.sentences import split_sentences
+from tests.conftest import SEEDS
+from tests.search.test_ingest import JUNK
+
+TOPICS = [
+    "trilateral",
+    "THAAD",
+    "Taiwan",
+    "comfort women",
+    "cost sharing",
+    "North Korea nuclear",
+    "USFK",
+    "intelligence sharing",
+    "deterrence",
+    "Camp David",
+    "China economic coercion",
+    "Trump",
+]
+
+
+@pytest.fixture(scope="module")
+def briefs(library):
+    return {topic: library.brief(topic) for topic in TOPICS}
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_sentence_is_quoted_from_the_passages_it_cites(briefs, topic):
+    brief = briefs[topic]
+    assert brief.sentences and verify_brief(brief) == []
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_default_length_and_character_budget(briefs, topic, library):
+    brief = briefs[topic]
+    available = sum(len(whole_sentences(h.text)) for h in library.search(topic, limit=12).hits)
+    if available >= 4:
+        assert 4 <= len(brief.sentences) <= 6
+    else:  # a topic few sentences mention gets all of them, not padding from unrelated passages
+        assert len(brief.sentences) == available
+    assert brief.rendered_length() <= MAX_BRIEF_CHARS
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_no_duplicates_or_near_duplicates(briefs, topic, analyzer):
+    term_sets = [set(analyzer.terms(s.text)) for s in briefs[topic].sentences]
+    for i, a in enumerate(term_sets):
+        for b in term_sets[i + 1 :]:
+            assert len(a & b) / len(a | b) < 0.6
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_no_headings_or_boilerplate_in_briefs(briefs, topic, library):
+    headings = {p.heading for p in library.corpus.passages if p.heading}
+    titles = {s.title for s in library.corpus.sources.values() if s.title}
+    for sentence in briefs[topic].sentences:
+        assert not any(h in sentence.text for h in headings | titles)
+        assert not any(junk.casefold() in sentence.text.casefold() for junk in JUNK)
+
+
+def test_citations_are_numbered_in_order_and_all_used(briefs):
+    for brief in briefs.values():
+        assert [c.n for c in brief.citations] == list(range(1, len(brief.citations) + 1))
+        used = {n for s in brief.sentences for n in s.citations}
+        assert used == {c.n for c in brief.citations}
+
+
+def test_trilateral_quotes_at_least_three_sources(briefs):
+    assert len({c.source_id for c in briefs["trilateral"].citations}) >= 3
+
+
+def test_two_sources_whenever_two_are_relevant(briefs, library):
+    for topic, brief in briefs.items():
+        relevant = {h.source_id for h in library.search(topic, limit=12).hits}
+        if len(relevant) >= 2:
+            assert len({c.source_id for c in brief.citations}) >= 2, topic
+
+
+def test_dated_sources_come_first_oldest_first(briefs):
+    for brief in briefs.values():
+        dates = [brief.citations[s.citations[0] - 1].published for s in brief.sentences]
+        dated = [d for d in dates if d]
+        assert dated == sorted(dated)
+        assert dates[: len(dated)] == dated  # undated ones only after the dated ones
+
+
+def test_briefs_are_deterministic(library, tmp_path):
+    again = Library(SEEDS, tmp_path).open()
+    for topic in ("trilateral", "Taiwan"):
+        assert library.brief(topic).model_dump() == library.brief(topic).model_dump()
+        assert again.brief(topic).model_dump() == library.brief(topic).model_dump()
+
+
+def test_sentence_count_option(library):
+    assert len(library.brief("trilateral", sentences=2).sentences) == 2
+    with pytest.raises(ValueError):
+        library.brief("trilateral", sentences=0)
+
+
+def test_filters_apply_to_briefs(library):
+    brief = library.brief("alliance", since=dt.date(2020, 1, 1))
+    assert brief.sentences and {c.published for c in brief.citations} == {dt.date(2024, 3, 26)}
+
+
+def test_a_topic_that_matches_nothing_gets_did_you_mean_and_topics(library):
+    brief = library.brief("thad")
+    assert brief.sentences == [] and "Did you mean: THAAD?" in brief.message
+    assert brief.suggestions[0] == "THAAD" and len(brief.suggestions) >= 4
+
+
+def test_stopword_and_symbol_topics_get_a_line_and_topics(library):
+    for topic in ("the of and", "?!", ""):
+        brief = library.brief(topic)
+        assert brief.sentences == [] and brief.message and "\n" not in brief.message
+        assert "military cooperation" in brief.suggestions
+
+
+def test_topics_are_phrases_from_several_sources(library):
+    topics = library.topics()
+    assert len(topics) == 6 and all(len(t.split()) >= 1 for t in topics)
+    assert not any(word in t.split() for t in topics for word in ("will", "would"))
+
+
+def test_the_checker_catches_a_misquote(briefs):
+    brief = briefs["trilateral"]
+    first = brief.sentences[0]
+    tampered = brief.model_copy(
+        update={"sentences": [BriefSentence(text=first.text.replace("the", "a", 1), citations=first.citations)]}
+    )
+    assert verify_brief(tampered)
+    assert verify_brief(Brief(topic="x", sentences=[BriefSentence(text="x", citations=[9])], citations=[]))
+
+
+def test_abbreviations_do_not_split_sentences():
+    text = (
+        "The report the two countries announced on Oct. 8 seems likely to raise tensions. "
+        "Gen. Kim met the U.S. ambassador in Seoul. It was signed with the U.S. in 2014 (see p. 4)."
+    )
+    assert split_sentences(text) == [
+        "The report the two countries announced on Oct. 8 seems likely to raise tensions.",
+        "Gen. Kim met the U.S. ambassador in Seoul.",
+        "It was signed with the U.S. in 2014 (see p. 4).",
+    ]
+
+
+def test_quoted_sentences_stay_whole(library):
+    passage = library.get_passage("002_ec1278886a36e2bd:p9")
+    sentences = [s for _, s in whole_sentences(passage.text)]
+    assert sentences[0].startswith("The interim report also states that “the revised Guidelines")
+    assert sentences[0].endswith("[. . .].”")
+
+
+def test_long_sentences_are_trimmed_to_the_budget(tmp_path):
+    long = " ".join(["Trilateral"] + ["cooperation deepened among the allies"] * 17) + "."
+    paragraphs = [f"{long[:-1]} number {i} here." for i in range(12)]
+    (tmp_path / "s").mkdir()
+    for i, p in enumerate(paragraphs):
+        (tmp_path / "s" / f"doc{i}.txt").write_text(f"Doc {i}\n{p}\n")
+    library = Library(tmp_path / "s", tmp_path / "d").open()
+    brief = library.brief("trilateral", sentences=10)
+    assert brief.rendered_length() <= MAX_BRIEF_CHARS and verify_brief(brief) == []
+
+
+def test_source_summary_is_verbatim_and_in_document_order(library):
+    summary = library.summary("004_698c3ea95e86228a")
+    assert len(summary.sentences) == 3 and verify_brief(summary) == []
+    assert {c.source_id for c in summary.citations} == {"004_698c3ea95e86228a"}
+    text = library.get_source("004_698c3ea95e86228a").text
+    positions = [text.index(s.text) for s in summary.sentences]
+    assert positions == sorted(positions)
