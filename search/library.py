@@ -24,6 +24,7 @@ from search.index import BM25Index, IndexFormatError
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
 from search.snippet import make_snippet, matched_words
+from search.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class Library:
         self.analyzer = Analyzer()
         self.corpus = Corpus()
         self.index = BM25Index([], [], k1=k1, b=b)
+        self.store: Store | None = None
         self.rebuilt = False
 
     @property
@@ -63,7 +65,8 @@ class Library:
         return self.data_dir / "index"
 
     def open(self, *, force_rebuild: bool = False) -> Library:
-        """Load the sources and the index, rebuilding the index if it is missing or stale."""
+        """Load the sources, the state and the index, rebuilding the index if it is missing or stale."""
+        self.store = Store(self.data_dir / "briefbot.sqlite3")
         self.corpus = load_directory(self.seeds_dir)
         self._passage_arrays()
         fingerprint = self.corpus.fingerprint()
