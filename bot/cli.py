@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefbot", description="A research desk: search and brief your sources.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     commands.add_parser("index", parents=[common], help="(re)build the search index")
 
     search = commands.add_parser("search", parents=[common], help="ranked passages for a query")
@@ -89,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "run":
+        from bot.__main__ import main as run_bot
+
+        return run_bot()
     try:
         settings = Settings()
     except ValidationError as error:

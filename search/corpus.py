@@ -28,6 +28,7 @@ SUPPORTED_SUFFIXES = frozenset({".txt", ".json", ".html", ".htm", ".md", ".markd
 SIDECAR = "sources.toml"
 _SIDECAR_FIELDS = ("title", "url", "outlet", "author", "published")
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ID_CHARS = 64
 
 
 @dataclass
@@ -101,7 +102,18 @@ def load_file(path: Path) -> list[tuple[Source, list[Passage]]]:
     except UnicodeDecodeError as error:
         raise IngestError(f"not UTF-8 text (byte {error.start})") from None
     docs = read_documents(text, suffix=path.suffix.lower())
-    return [build_source(doc, f"{path.stem}-{doc.key}" if doc.key else path.stem, str(path)) for doc in docs]
+    return [build_source(doc, source_id(path.stem, doc.key), str(path)) for doc in docs]
+
+
+def source_id(stem: str, key: str | None = None) -> str:
+    """The file name without its suffix (plus the post id for a WordPress list), at most MAX_ID_CHARS:
+    a longer name keeps its start and gets a hash of the whole, so ids stay unique and fit Discord's
+    100-character option values."""
+    name = f"{stem}-{key}" if key else stem
+    if len(name) <= MAX_ID_CHARS:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:10]
+    return f"{name[: MAX_ID_CHARS - 11]}-{digest}"
 
 
 def _read_sidecar(path: Path, corpus: Corpus) -> dict[str, dict]:

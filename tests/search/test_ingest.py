@@ -256,3 +256,12 @@ def test_a_repeated_caption_goes_entirely_but_repeated_prose_keeps_one_copy():
     cleaned = clean_lines(["Title", "Photo caption here", "Photo caption here", prose, prose])
     assert [b.text for b in cleaned.blocks] == [prose]
     assert cleaned.dropped.duplicate_lines == 3
+
+
+def test_long_file_names_give_short_unique_ids(tmp_path):
+    body = "Alliance managers met again in Tokyo to talk about drills and exchanges. " * 3
+    for suffix in ("a", "b"):
+        (tmp_path / f"{'very-long-name-' * 8}{suffix}.txt").write_text("A title\n" + body)
+    ids = list(load_directory(tmp_path).sources)
+    assert len(ids) == 2 and len(set(ids)) == 2 and all(len(i) <= 64 for i in ids)
+    assert all(i.startswith("very-long-name-") for i in ids)

@@ -1,0 +1,70 @@
+"""``python -m bot`` (and ``briefbot run``): settings, library and client are built here and injected."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import discord
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+log = logging.getLogger("briefbot")
+
+MISSING_TOKEN = (
+    "briefbot: DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications "
+    "(your application → Bot → Reset Token) and put DISCORD_TOKEN=… in .env or the environment."
+)
+REJECTED_TOKEN = (
+    "briefbot: Discord rejected DISCORD_TOKEN. Reset the token in the Developer Portal (Bot → Reset Token) "
+    "and update .env."
+)
+
+
+def load_settings() -> Settings | None:
+    try:
+        return Settings()
+    except ValidationError as error:
+        fields = ", ".join(str(e["loc"][0]).upper() for e in error.errors())
+        print(f"briefbot: invalid setting(s) in the environment or .env: {fields}", file=sys.stderr)
+        return None
+
+
+def main() -> int:
+    settings = load_settings()
+    if settings is None:
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        print(MISSING_TOKEN, file=sys.stderr)
+        return 1
+    from bot.app import BriefBot
+    from search.library import Library
+
+    try:
+        library = Library(settings.seeds_dir, settings.data_dir, progress=True).open()
+    except FileNotFoundError as error:
+        print(f"briefbot: {error}", file=sys.stderr)
+        return 1
+    try:
+        return asyncio.run(run(BriefBot(settings, library), token))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def run(client: discord.Client, token: str) -> int:
+    """Log in and serve until closed. A rejected token is one clear line and exit code 1."""
+    try:
+        async with client:
+            await client.start(token)
+    except discord.LoginFailure:
+        print(REJECTED_TOKEN, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,500 @@
+"""A stand-in for Discord's REST API and gateway, on 127.0.0.1, for end-to-end tests of the real client.
+
+It implements what briefbot uses: login, the gateway handshake (HELLO, IDENTIFY, READY, GUILD_CREATE,
+heartbeat ACKs), command sync, interactions (dispatch, callback, followups, @original edits) and channel
+messages. Every message body is checked against Discord's documented limits; a violation is recorded and
+answered like Discord (400, code 50035). Unknown or expired interactions get 10062, a second
+acknowledgement 40060. Acknowledgement latency is recorded per interaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import json
+from dataclasses import dataclass, field
+
+from aiohttp import WSMsgType, web
+
+TOKEN = "stand-in-token"
+APP_ID = 900000000000000001
+GUILD_ID = 900000000000000100
+CHANNEL_ID = 900000000000000200
+BOT_USER = {
+    "id": str(APP_ID),
+    "username": "briefbot",
+    "discriminator": "0",
+    "global_name": None,
+    "avatar": None,
+    "bot": True,
+    "flags": 0,
+}
+ALICE = {"id": "800000000000000001", "username": "alice", "discriminator": "0", "global_name": "Alice", "avatar": None}
+BOB = {"id": "800000000000000002", "username": "bob", "discriminator": "0", "global_name": "Bob", "avatar": None}
+ACK_DEADLINE = 3.0
+EPHEMERAL = 64
+
+
+@dataclass
+class Interaction:
+    id: int
+    token: str
+    type: int
+    created: float
+    payload: dict
+    acked_at: float | None = None
+    callback_type: int | None = None
+    ephemeral: bool = False
+    message: dict | None = None  # the visible response, once there is one
+    followups: list[dict] = field(default_factory=list)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def latency(self) -> float | None:
+        return None if self.acked_at is None else self.acked_at - self.created
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.app = web.Application()
+        self.app.router.add_route("*", "/gateway", self._gateway)
+        self.app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._ids = itertools.count(1_000_000_000_000_000_000)
+        self.interactions: dict[int, Interaction] = {}
+        self.commands: dict[str, list[dict]] = {}  # "global" or guild id -> commands
+        self.sync_requests: list[str] = []
+        self.violations: list[str] = []
+        self.channel_messages: list[dict] = []
+        self.bodies: list[dict] = []  # every message body the bot sent, for mention checks
+        self.unexpected: list[str] = []
+        self.sockets: list[web.WebSocketResponse] = []
+        self.identified = asyncio.Event()
+        self.channels = {CHANNEL_ID}
+        self.forbidden_channels: set[int] = set()
+        self._seq = 0
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- life cycle -------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        for ws in self.sockets:
+            await ws.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def snowflake(self) -> int:
+        return next(self._ids)
+
+    # -- gateway ----------------------------------------------------------------------------------------
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            data = json.loads(msg.data)
+            if data["op"] == 1:
+                await ws.send_str(json.dumps({"op": 11}))
+            elif data["op"] == 2:
+                if data["d"].get("token") != TOKEN:
+                    await ws.close(code=4004, message=b"Authentication failed.")
+                    break
+                await self._send(ws, "READY", self._ready())
+                await self._send(ws, "GUILD_CREATE", self._guild())
+                self.identified.set()
+        return ws
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict) -> None:
+        self._seq += 1
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+
+    async def dispatch(self, event: str, data: dict) -> None:
+        await self._send(self.sockets[-1], event, data)
+
+    def _ready(self) -> dict:
+        return {
+            "v": 10,
+            "user": BOT_USER,
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "session_id": "session-1",
+            "resume_gateway_url": self.gateway_url,
+            "shard": [0, 1],
+            "application": {"id": str(APP_ID), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+        }
+
+    def _guild(self) -> dict:
+        return {
+            "id": str(GUILD_ID),
+            "name": "Policy team",
+            "owner_id": ALICE["id"],
+            "icon": None,
+            "features": [],
+            "roles": [
+                {
+                    "id": str(GUILD_ID),
+                    "name": "@everyone",
+                    "permissions": "0",
+                    "position": 0,
+                    "color": 0,
+                    "hoist": False,
+                    "managed": False,
+                    "mentionable": False,
+                    "flags": 0,
+                }
+            ],
+            "channels": [
+                {
+                    "id": str(c),
+                    "type": 0,
+                    "name": f"research-{i}",
+                    "position": i,
+                    "guild_id": str(GUILD_ID),
+                    "permission_overwrites": [],
+                    "nsfw": False,
+                }
+                for i, c in enumerate(sorted(self.channels))
+            ],
+            "members": [],
+            "member_count": 3,
+            "emojis": [],
+            "stickers": [],
+            "threads": [],
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "unavailable": False,
+            "large": False,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "nsfw_level": 0,
+            "system_channel_flags": 0,
+            "joined_at": "2024-01-01T00:00:00+00:00",
+        }
+
+    # -- REST -------------------------------------------------------------------------------------------
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        parts = path.strip("/").split("/")
+        body = await request.json() if request.can_read_body else None
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            return await self._callback(int(parts[1]), parts[2], body)
+        if parts[0] == "webhooks":
+            return await self._webhook(request.method, parts, body)
+        if request.headers.get("Authorization") != f"Bot {TOKEN}":
+            return _json({"message": "401: Unauthorized", "code": 0}, 401)
+        if path == "/users/@me":
+            return _json(BOT_USER)
+        if path == "/oauth2/applications/@me":
+            return _json(
+                {
+                    "id": str(APP_ID),
+                    "name": "briefbot",
+                    "icon": None,
+                    "description": "",
+                    "rpc_origins": [],
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "owner": ALICE,
+                    "summary": "",
+                    "verify_key": "0" * 64,
+                    "team": None,
+                    "flags": 0,
+                }
+            )
+        if parts[0] == "applications" and parts[-1] == "commands" and request.method == "PUT":
+            scope = parts[3] if "guilds" in parts else "global"
+            self.sync_requests.append(scope)
+            self.commands[scope] = [
+                {**c, "id": str(self.snowflake()), "application_id": str(APP_ID), "version": "1"} for c in body
+            ]
+            return _json(self.commands[scope])
+        if parts[0] == "channels" and parts[-1] == "messages" and request.method == "POST":
+            channel = int(parts[1])
+            if channel not in self.channels:
+                return _json({"message": "Unknown Channel", "code": 10003}, 404)
+            if channel in self.forbidden_channels:
+                return _json({"message": "Missing Access", "code": 50001}, 403)
+            problems = self._check_message(body, f"channel {channel}")
+            if problems:
+                return _invalid(problems)
+            message = self._message(body, channel)
+            self.channel_messages.append(message)
+            return _json(message)
+        self.unexpected.append(f"{request.method} {path}")
+        return _json({"message": "404: Not Found", "code": 0}, 404)
+
+    async def _callback(self, interaction_id: int, token: str, body: dict) -> web.Response:
+        now = asyncio.get_running_loop().time()
+        record = self.interactions.get(interaction_id)
+        if record is None or record.token != token or now - record.created > ACK_DEADLINE:
+            return _json({"message": "Unknown interaction", "code": 10062}, 404)
+        if record.acked_at is not None:
+            return _json({"message": "Interaction has already been acknowledged.", "code": 40060}, 400)
+        kind, data = body["type"], body.get("data") or {}
+        where = f"interaction {interaction_id} callback type {kind}"
+        problems = self._check_message(data, where) if kind in (4, 7) else []
+        if kind == 8:
+            problems = self._check_choices(data.get("choices", []), where)
+        if problems:
+            return _invalid(problems)
+        record.acked_at, record.callback_type = now, kind
+        record.ephemeral = bool(data.get("flags", 0) & EPHEMERAL)
+        message = None
+        if kind in (4, 5):
+            message = self._message(data, CHANNEL_ID, loading=kind == 5)
+        elif kind == 7:
+            message = {
+                **record.payload["message"],
+                **self._message(data, CHANNEL_ID),
+                "id": record.payload["message"]["id"],
+            }
+        if kind in (4, 7):
+            record.message = message
+        if kind in (4, 7, 8):
+            record.done.set()
+        response = {
+            "interaction": {
+                "id": str(interaction_id),
+                "type": record.type,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": record.ephemeral,
+            }
+        }
+        if message is not None:
+            response["interaction"]["response_message_id"] = message["id"]
+            response["resource"] = {"type": kind, "message": message}
+        elif kind == 8:
+            response["resource"] = {"type": kind}
+        return _json(response)
+
+    async def _webhook(self, method: str, parts: list[str], body: dict | None) -> web.Response:
+        token = parts[2]
+        record = next((r for r in self.interactions.values() if r.token == token), None)
+        if record is None or record.acked_at is None:
+            return _json({"message": "Unknown Webhook", "code": 10015}, 404)
+        if method == "GET":
+            return _json(record.message or self._message({}, CHANNEL_ID))
+        problems = self._check_message(body or {}, f"interaction {record.id} {method} webhook")
+        if problems:
+            return _invalid(problems)
+        message = self._message(body, CHANNEL_ID)
+        if method == "PATCH" or (record.callback_type == 5 and record.message is None):
+            if method == "POST":
+                message["flags"] = body.get("flags", 0) | (EPHEMERAL if record.ephemeral else 0)
+            record.message = message
+        else:
+            record.followups.append(message)
+        record.done.set()
+        return _json(message)
+
+    # -- helpers the tests call -------------------------------------------------------------------------
+    def new_interaction(self, kind: int, data: dict, user: dict, message: dict | None = None) -> Interaction:
+        interaction_id = self.snowflake()
+        payload = {
+            "id": str(interaction_id),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "data": data,
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(CHANNEL_ID),
+            "channel": {
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "name": "research-0",
+                "guild_id": str(GUILD_ID),
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+            },
+            "member": {
+                "user": user,
+                "roles": [],
+                "permissions": "2251799813685247",
+                "joined_at": "2024-01-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            },
+            "token": f"interaction-token-{interaction_id}",
+            "version": 1,
+            "app_permissions": "2251799813685247",
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+        if message is not None:
+            payload["message"] = message
+        record = Interaction(interaction_id, payload["token"], kind, asyncio.get_running_loop().time(), payload)
+        self.interactions[interaction_id] = record
+        return record
+
+    async def interact(self, record: Interaction, timeout: float = 10) -> Interaction:
+        await self.dispatch("INTERACTION_CREATE", record.payload)
+        await asyncio.wait_for(record.done.wait(), timeout)
+        return record
+
+    def command_id(self, name: str) -> str:
+        for commands in self.commands.values():
+            for command in commands:
+                if command["name"] == name:
+                    return command["id"]
+        return "0"
+
+    async def command(self, name: str, options: dict | None = None, user: dict = ALICE) -> Interaction:
+        data = {
+            "id": self.command_id(name),
+            "name": name,
+            "type": 1,
+            "guild_id": str(GUILD_ID),
+            "options": [_option(k, v) for k, v in (options or {}).items()],
+        }
+        return await self.interact(self.new_interaction(2, data, user))
+
+    async def autocomplete(self, name: str, options: dict, focused: str, user: dict = ALICE) -> list[dict]:
+        opts = [{**_option(k, v), **({"focused": True} if k == focused else {})} for k, v in options.items()]
+        data = {"id": self.command_id(name), "name": name, "type": 1, "guild_id": str(GUILD_ID), "options": opts}
+        record = self.new_interaction(4, data, user)
+        self._last_choices = None
+        await self.interact(record)
+        return self._last_choices
+
+    async def click(self, message: dict, custom_id: str, user: dict = ALICE) -> Interaction:
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self.interact(self.new_interaction(3, data, user, message=message))
+
+    # -- validation against Discord's limits ---------------------------------------------------------------
+    def _check_message(self, body: dict, where: str) -> list[str]:
+        self.bodies.append(body)
+        problems = message_problems(body)
+        for problem in problems:
+            self.violations.append(f"{where}: {problem}")
+        return problems
+
+    def _check_choices(self, choices: list[dict], where: str) -> list[str]:
+        self._last_choices = choices
+        problems = []
+        if len(choices) > 25:
+            problems.append("more than 25 choices")
+        for choice in choices:
+            if not 1 <= len(choice["name"]) <= 100 or len(str(choice["value"])) > 100:
+                problems.append("choice name or value out of range")
+        for problem in problems:
+            self.violations.append(f"{where}: {problem}")
+        return problems
+
+    def _message(self, body: dict, channel: int, loading: bool = False) -> dict:
+        return {
+            "id": str(self.snowflake()),
+            "channel_id": str(channel),
+            "guild_id": str(GUILD_ID),
+            "author": BOT_USER,
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "flags": (body.get("flags") or 0) | (128 if loading else 0),
+            "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "pinned": False,
+            "type": 0,
+        }
+
+
+def message_problems(body: dict) -> list[str]:
+    """Every way ``body`` (a message Discord would receive) breaks Discord's documented limits."""
+    problems = []
+    mentions = body.get("allowed_mentions")
+    if mentions is None or mentions.get("parse") != [] or mentions.get("users") or mentions.get("roles"):
+        problems.append(f"allowed_mentions must disable every mention, got {mentions!r}")
+    if len(body.get("content") or "") > 2000:
+        problems.append("content over 2000")
+    embeds = body.get("embeds") or []
+    if len(embeds) > 10:
+        problems.append("more than 10 embeds")
+    total = 0
+    for embed in embeds:
+        for key, limit in (("title", 256), ("description", 4096)):
+            if len(embed.get(key) or "") > limit:
+                problems.append(f"embed {key} over {limit}")
+        fields = embed.get("fields") or []
+        if len(fields) > 25:
+            problems.append("more than 25 fields")
+        for f in fields:
+            if not f.get("name") or len(f["name"]) > 256:
+                problems.append("field name empty or over 256")
+            if not f.get("value") or len(f["value"]) > 1024:
+                problems.append("field value empty or over 1024")
+        footer = (embed.get("footer") or {}).get("text") or ""
+        author = (embed.get("author") or {}).get("name") or ""
+        if len(footer) > 2048:
+            problems.append("footer over 2048")
+        if len(author) > 256:
+            problems.append("author name over 256")
+        total += len(embed.get("title") or "") + len(embed.get("description") or "") + len(footer) + len(author)
+        total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in fields)
+    if total > 6000:
+        problems.append(f"embeds total {total} over 6000")
+    rows = body.get("components") or []
+    if len(rows) > 5:
+        problems.append("more than 5 component rows")
+    custom_ids = []
+    for row in rows:
+        items = row.get("components", [])
+        if not 1 <= len(items) <= 5:
+            problems.append("a row needs 1 to 5 components")
+        for item in items:
+            if len(item.get("label") or "") > 80:
+                problems.append("button label over 80")
+            if "custom_id" in item:
+                custom_ids.append(item["custom_id"])
+                if len(item["custom_id"]) > 100:
+                    problems.append("custom_id over 100")
+    if len(custom_ids) != len(set(custom_ids)):
+        problems.append("duplicate custom_id")
+    return problems
+
+
+def _option(name: str, value) -> dict:
+    kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
+    return {"name": name, "type": kind, "value": value}
+
+
+def _json(data, status: int = 200) -> web.Response:
+    # discord.py reads JSON only when the content type is exactly "application/json"
+    return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"})
+
+
+def _invalid(problems: list[str]) -> web.Response:
+    return _json({"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": problems}}, 400)
