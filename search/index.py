@@ -24,13 +24,14 @@ import uuid
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 FORMAT = "briefbot-bm25"
 FORMAT_VERSION = 1
-_BUILD_CHUNK_TOKENS = 20_000_000
+_BUILD_CHUNK_TOKENS = 8_000_000
 
 
 class IndexFormatError(RuntimeError):
@@ -56,10 +57,10 @@ class Segment:
 
     @classmethod
     def build(cls, token_lists: Iterable[Sequence[str]]) -> Segment:
-        """Build from each document's terms. Works in chunks so memory stays near the final index size."""
+        """Build from each document's terms, in chunks: memory stays near the size of the final arrays."""
         term_ids: dict[str, int] = {}
         lengths = array("i")
-        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        parts: list[_Part] = []
         flat = array("i")
         chunk_first_doc = 0
         for tokens in token_lists:
@@ -69,21 +70,30 @@ class Segment:
                 parts.append(_count_pairs(flat, lengths[chunk_first_doc:], chunk_first_doc))
                 flat, chunk_first_doc = array("i"), len(lengths)
         parts.append(_count_pairs(flat, lengths[chunk_first_doc:], chunk_first_doc))
-        vocab = list(term_ids)
-        return cls._from_triplets(vocab, parts, np.frombuffer(lengths, dtype=np.int32).copy())
+        doc_len = np.frombuffer(lengths, dtype=np.int32).copy()
+        return cls._from_parts(list(term_ids), parts, doc_len)
 
     @classmethod
-    def _from_triplets(
-        cls, vocab: list[str], parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], doc_len: np.ndarray
-    ) -> Segment:
-        """Postings from (term, doc, tf) parts that are each sorted by doc; parts in doc order."""
-        terms = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32)
-        docs = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32)
-        tfs = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.uint16)
-        order = np.argsort(terms, kind="stable")
+    def _from_parts(cls, vocab: list[str], parts: list[_Part], doc_len: np.ndarray) -> Segment:
+        """CSR postings from parts in document order, each sorted by (term, doc). Consumes ``parts``:
+        each is scattered into the preallocated arrays and freed, so no global sort or copy is needed."""
+        counts = np.zeros(len(vocab), dtype=np.int64)
+        for part in parts:
+            counts[: len(part.counts)] += part.counts
         indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(terms, minlength=len(vocab)), out=indptr[1:])
-        return cls(vocab, indptr, docs[order], tfs[order], doc_len)
+        np.cumsum(counts, out=indptr[1:])
+        doc_ids = np.empty(int(indptr[-1]), dtype=np.int32)
+        tfs = np.empty(int(indptr[-1]), dtype=np.uint16)
+        cursor = indptr[:-1].copy()  # where each term's next posting goes
+        while parts:
+            part = parts.pop(0)
+            n = len(part.counts)
+            starts = np.cumsum(part.counts) - part.counts  # where each term's block starts in the part
+            destination = np.repeat(cursor[:n] - starts, part.counts) + np.arange(len(part.docs))
+            doc_ids[destination] = part.docs
+            tfs[destination] = part.tfs
+            cursor[:n] += part.counts
+        return cls(vocab, indptr, doc_ids, tfs, doc_len)
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         i = self.term_ids.get(term)
@@ -96,22 +106,35 @@ class Segment:
         i = self.term_ids.get(term)
         return 0 if i is None else int(self.indptr[i + 1] - self.indptr[i])
 
-    def triplets(self, term_map: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(term id in another vocabulary, doc id + base, tf) for every posting, sorted by doc."""
-        terms = np.repeat(term_map, np.diff(self.indptr))
-        docs = np.asarray(self.doc_ids, dtype=np.int64) + base
-        order = np.argsort(docs, kind="stable")
-        return terms[order], docs[order].astype(np.int32), np.asarray(self.tfs)[order]
+    def as_part(self, term_map: np.ndarray, base: int) -> _Part:
+        """This segment's postings under another vocabulary's term ids, docs shifted by ``base``."""
+        counts = np.diff(self.indptr)
+        docs = np.asarray(self.doc_ids) + np.int32(base)
+        if np.array_equal(term_map, np.arange(len(term_map))):  # same ids: already in (term, doc) order
+            return _Part(counts, docs, np.asarray(self.tfs))
+        terms = np.repeat(term_map, counts)
+        order = np.argsort(terms.astype(np.int64) << 32 | docs, kind="stable")
+        return _Part(np.bincount(terms, minlength=len(term_map)), docs[order], np.asarray(self.tfs)[order])
 
 
-def _count_pairs(flat: array, lengths: Sequence[int], first_doc: int):
-    """(term, doc, tf) for one chunk of documents, sorted by doc then term."""
+@dataclass
+class _Part:
+    """Postings of some documents sorted by (term, doc): per-term counts, doc ids, term frequencies."""
+
+    counts: np.ndarray
+    docs: np.ndarray
+    tfs: np.ndarray
+
+
+def _count_pairs(flat: array, lengths: Sequence[int], first_doc: int) -> _Part:
+    """Count term frequencies in one chunk of documents."""
     terms = np.frombuffer(flat, dtype=np.int32) if len(flat) else np.zeros(0, np.int32)
-    docs = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64), lengths)
-    keys, counts = np.unique(docs << 32 | terms.astype(np.int64), return_counts=True)
-    return (
+    keys = terms.astype(np.int64) << 32
+    keys |= np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64), lengths)
+    keys, counts = np.unique(keys, return_counts=True)
+    return _Part(
+        np.bincount((keys >> 32).astype(np.int64)),
         (keys & 0xFFFFFFFF).astype(np.int32),
-        (keys >> 32).astype(np.int32),
         np.minimum(counts, np.iinfo(np.uint16).max).astype(np.uint16),
     )
 
@@ -173,10 +196,10 @@ class BM25Index:
         vocab: dict[str, int] = {}
         parts = []
         for segment, base in zip(self.segments, self._bases, strict=True):
-            term_map = np.array([vocab.setdefault(t, len(vocab)) for t in segment.vocab], dtype=np.int32)
-            parts.append(segment.triplets(term_map, base))
+            term_map = np.array([vocab.setdefault(t, len(vocab)) for t in segment.vocab], dtype=np.int64)
+            parts.append(segment.as_part(term_map, base))
         doc_len = np.concatenate([s.doc_len for s in self.segments])
-        self.segments = [Segment._from_triplets(list(vocab), parts, doc_len)]
+        self.segments = [Segment._from_parts(list(vocab), parts, doc_len)]
         self._refresh()
 
     # -- querying ---------------------------------------------------------------------------------------
