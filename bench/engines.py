@@ -38,7 +38,7 @@ class Briefbot:
         return engine
 
     def add(self, terms: list[str]) -> int:
-        self.index.add([(str(self.index.n_docs), terms)])
+        self.index = self.index.extended([(str(self.index.n_docs), terms)])
         return self.index.n_docs - 1
 
 

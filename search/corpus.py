@@ -41,6 +41,10 @@ class Corpus:
         self.sources[source.source_id] = source
         self.passages.extend(passages)
 
+    def with_source(self, source: Source, passages: list[Passage]) -> Corpus:
+        """A new corpus with one more source; this one is left as it was."""
+        return Corpus({**self.sources, source.source_id: source}, [*self.passages, *passages], self.skipped)
+
     def fingerprint(self) -> str:
         """Changes whenever anything that is indexed changes (ids or texts)."""
         digest = hashlib.sha256()

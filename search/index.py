@@ -6,7 +6,8 @@
 This is exactly ``bm25s``'s "lucene" method. Unlike bm25s, which stores finished scores (and so has to
 rebuild everything when one document is added, because N, df and avgdl change), this index stores raw term
 frequencies per segment and applies the global N, df and avgdl at query time. New documents go into a small
-extra segment (``add``) and are searchable at once with exact statistics; ``merge`` folds segments together.
+extra segment (``extended``) and are searchable at once with exact statistics; ``merged`` folds segments
+together. Both return a new index and leave the old one untouched, so a search never sees half an update.
 
 On disk an index is a directory: ``manifest.json`` (format, parameters, analyzer settings, counts,
 fingerprint) and plain ``.npy`` arrays plus JSON lists, never pickles. ``save`` writes to a temporary
@@ -32,6 +33,7 @@ import numpy as np
 FORMAT = "briefbot-bm25"
 FORMAT_VERSION = 1
 _BUILD_CHUNK_TOKENS = 8_000_000
+MAX_SEGMENTS = 8
 
 
 class IndexFormatError(RuntimeError):
@@ -179,28 +181,38 @@ class BM25Index:
         denominator = self.avgdl or 1.0
         self._length_norm = (self.k1 * (1 - self.b + self.b * doc_len / denominator)).astype(np.float32)
 
-    # -- growing ----------------------------------------------------------------------------------------
-    def add(self, docs: Iterable[tuple[str, Sequence[str]]]) -> None:
-        """Append documents as a new segment; statistics (N, df, avgdl) stay exact."""
+    # -- growing (copy-on-write: the index a search holds never changes under it) ------------------------
+    def extended(self, docs: Iterable[tuple[str, Sequence[str]]]) -> BM25Index:
+        """A new index with these documents appended as a segment; statistics (N, df, avgdl) stay exact.
+        The existing segments are shared, not copied; past ``MAX_SEGMENTS`` the result is merged."""
         keys: list[str] = []
         segment = Segment.build(_unzip_keys(docs, keys))
-        if segment.n_docs:
-            self.keys.extend(keys)
-            self.segments.append(segment)
-            self._refresh()
+        if not segment.n_docs:
+            return self
+        grown = BM25Index(
+            self.keys + keys,
+            [*self.segments, segment],
+            k1=self.k1,
+            b=self.b,
+            analyzer=self.analyzer,
+            fingerprint=self.fingerprint,
+        )
+        return grown.merged() if len(grown.segments) > MAX_SEGMENTS else grown
 
-    def merge(self) -> None:
-        """Fold all segments into one (same documents, same order, same scores)."""
+    def merged(self) -> BM25Index:
+        """The same documents in one segment (same order, same scores)."""
         if len(self.segments) <= 1:
-            return
+            return self
         vocab: dict[str, int] = {}
         parts = []
         for segment, base in zip(self.segments, self._bases, strict=True):
             term_map = np.array([vocab.setdefault(t, len(vocab)) for t in segment.vocab], dtype=np.int64)
             parts.append(segment.as_part(term_map, base))
         doc_len = np.concatenate([s.doc_len for s in self.segments])
-        self.segments = [Segment._from_parts(list(vocab), parts, doc_len)]
-        self._refresh()
+        segment = Segment._from_parts(list(vocab), parts, doc_len)
+        return BM25Index(
+            self.keys, [segment], k1=self.k1, b=self.b, analyzer=self.analyzer, fingerprint=self.fingerprint
+        )
 
     # -- querying ---------------------------------------------------------------------------------------
     def doc_freq(self, term: str) -> int:
@@ -279,13 +291,13 @@ class BM25Index:
         }
 
     def save(self, path: Path) -> None:
-        """Write atomically: a temporary sibling directory, then renames. Merges segments first."""
-        self.merge()
+        """Write atomically: a temporary sibling directory, then renames (one merged segment on disk)."""
+        merged = self.merged()
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
         try:
-            segment = self.segments[0] if self.segments else Segment.build([])
+            segment = merged.segments[0] if merged.segments else Segment.build([])
             for name, values in (
                 ("indptr", segment.indptr),
                 ("doc_ids", segment.doc_ids),
@@ -296,8 +308,8 @@ class BM25Index:
                     np.save(f, np.asarray(values), allow_pickle=False)
                     _sync(f)
             _write_json(tmp / "vocab.json", segment.vocab)
-            _write_json(tmp / "keys.json", self.keys)
-            _write_json(tmp / "manifest.json", self.manifest())  # last: its presence marks a whole index
+            _write_json(tmp / "keys.json", merged.keys)
+            _write_json(tmp / "manifest.json", merged.manifest())  # last: its presence marks a whole index
             old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex}")
             if path.exists():
                 os.rename(path, old)

@@ -1,42 +1,92 @@
-"""The service layer: one object holding the corpus and its index, called by the bot and the CLI alike.
+"""The service layer: the corpus, its index and the store, called by the bot and the CLI alike.
 
-``Library(seeds_dir, data_dir).open()`` loads the sources, opens the saved index if it matches them (corpus
-fingerprint, analyzer settings, k1, b) and rebuilds and saves it otherwise. Methods return pydantic models;
-rendering them is the caller's business. Nothing here reads the environment.
+``Library(seeds_dir, data_dir).open()`` loads the seed files and the sources added since (from the store),
+opens the saved index if it matches them (corpus fingerprint, analyzer settings, k1, b) and rebuilds it
+otherwise. The library grows while it serves: ``add_source`` (a fetched page or feed item) and
+``refresh_seeds`` (files added to or changed in the seeds directory) build the next snapshot of corpus, index
+and filter arrays beside the current one and swap a single reference. Every query reads that reference once,
+so it sees the old library or the new one, never half of an update. Methods return pydantic models; nothing
+here reads the environment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import functools
 import logging
-from collections import Counter, defaultdict
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
+from search import suggest
 from search.analyze import Analyzer
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
-from search.corpus import Corpus, load_directory
+from search.corpus import SUPPORTED_SUFFIXES, Corpus, load_directory, load_file
 from search.index import BM25Index, IndexFormatError
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
 from search.snippet import make_snippet, matched_words
-from search.store import Store
+from search.store import DuplicateError, Store
 
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 50
 BRIEF_PASSAGES = 12  # passages a brief draws its sentences from
-_NOT_TOPIC_WORDS = frozenset({"will", "would", "can", "could", "may", "might", "must", "shall", "also", "said"})
 
 
 class UnknownSourceError(LookupError):
     def __init__(self, source_id: str) -> None:
         super().__init__(f"No source with id {source_id!r}. List them with `sources`.")
         self.source_id = source_id
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class _State:
+    """One consistent library: never changed once built (the caches fill lazily)."""
+
+    corpus: Corpus
+    index: BM25Index
+    ranges: dict[str, tuple[int, int]]  # source id -> its passages' [start, end) in corpus.passages
+    passage_source: np.ndarray  # source number per passage (numbers follow corpus.sources order)
+    passage_day: np.ndarray  # published date's ordinal per passage, -1 if undated
+    source_number: dict[str, int]
+    cache: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, corpus: Corpus, index: BM25Index) -> _State:
+        ranges: dict[str, tuple[int, int]] = {}
+        for i, passage in enumerate(corpus.passages):  # a source's passages are contiguous
+            ranges[passage.source_id] = (ranges.get(passage.source_id, (i, i))[0], i + 1)
+        numbers = {source_id: n for n, source_id in enumerate(corpus.sources)}
+        source_of = np.zeros(len(corpus.passages), np.int32)
+        day_of = np.full(len(corpus.passages), -1, np.int32)
+        for source_id, (start, end) in ranges.items():
+            source_of[start:end] = numbers[source_id]
+            day_of[start:end] = _day(corpus.sources[source_id].published)
+        return cls(corpus, index, ranges, source_of, day_of, numbers)
+
+    def with_source(self, source: Source, passages: list[Passage], index: BM25Index) -> _State:
+        """The next state: this one plus a source (arrays extended, not recomputed)."""
+        start, count, number = len(self.corpus.passages), len(passages), len(self.source_number)
+        return _State(
+            self.corpus.with_source(source, passages),
+            index,
+            {**self.ranges, source.source_id: (start, start + count)},
+            np.concatenate([self.passage_source, np.full(count, number, np.int32)]),
+            np.concatenate([self.passage_day, np.full(count, _day(source.published), np.int32)]),
+            {**self.source_number, source.source_id: number},
+        )
+
+
+def _day(published: dt.date | None) -> int:
+    return published.toordinal() if published else -1
 
 
 class Library:
@@ -48,35 +98,56 @@ class Library:
         k1: float = 1.2,
         b: float = 0.75,
         progress: bool = False,
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.seeds_dir = Path(seeds_dir)
         self.data_dir = Path(data_dir)
         self.k1 = k1
         self.b = b
         self.progress = progress
+        self.clock = clock
         self.analyzer = Analyzer()
-        self.corpus = Corpus()
-        self.index = BM25Index([], [], k1=k1, b=b)
         self.store: Store | None = None
         self.rebuilt = False
+        self._state = _State.of(Corpus(), BM25Index([], [], k1=k1, b=b))
+        self._write_lock = threading.Lock()
+        self._seed_files: dict[str, tuple[int, int]] = {}
 
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
+    @property
+    def corpus(self) -> Corpus:
+        return self._state.corpus
+
+    @property
+    def index(self) -> BM25Index:
+        return self._state.index
+
+    # -- opening and growing ----------------------------------------------------------------------------
     def open(self, *, force_rebuild: bool = False) -> Library:
         """Load the sources, the state and the index, rebuilding the index if it is missing or stale."""
         self.store = Store(self.data_dir / "briefbot.sqlite3")
-        self.corpus = load_directory(self.seeds_dir)
-        self._passage_arrays()
-        fingerprint = self.corpus.fingerprint()
-        index = None if force_rebuild else self._load_matching(fingerprint)
-        self.rebuilt = index is None
-        if index is None:
-            index = self._build(fingerprint)
-            index.save(self.index_dir)
-        self.index = index
+        with self._write_lock:
+            self._seed_files = self._scan_seeds()
+            corpus = self._load_corpus()
+            fingerprint = corpus.fingerprint()
+            index = None if force_rebuild else self._load_matching(fingerprint)
+            self.rebuilt = index is None
+            if index is None:
+                index = self._build(corpus, fingerprint)
+                index.save(self.index_dir)
+            self._state = _State.of(corpus, index)
+            self.store.mark_seen(list(corpus.sources), self.clock())
         return self
+
+    def _load_corpus(self) -> Corpus:
+        corpus = load_directory(self.seeds_dir)
+        for source, passages in self.store.stored_sources():
+            if source.source_id not in corpus.sources:
+                corpus.add(source, passages)
+        return corpus
 
     def _load_matching(self, fingerprint: str) -> BM25Index | None:
         if not (self.index_dir / "manifest.json").exists():
@@ -92,8 +163,8 @@ class Library:
             return None
         return index
 
-    def _build(self, fingerprint: str) -> BM25Index:
-        passages = tqdm(self.corpus.passages, desc="indexing", unit="passage", disable=not self.progress)
+    def _build(self, corpus: Corpus, fingerprint: str) -> BM25Index:
+        passages = tqdm(corpus.passages, desc="indexing", unit="passage", disable=not self.progress)
         return BM25Index.build(
             ((p.passage_id, self.analyzer.terms(p.text)) for p in passages),
             k1=self.k1,
@@ -102,20 +173,87 @@ class Library:
             fingerprint=fingerprint,
         )
 
-    def _passage_arrays(self) -> None:
-        source_ids = list(self.corpus.sources)
-        self._source_number = {sid: i for i, sid in enumerate(source_ids)}
-        self._passage_source = np.array(
-            [self._source_number[p.source_id] for p in self.corpus.passages], dtype=np.int32
-        )
-        self._passage_day = np.array(
-            [self._day(self.corpus.sources[p.source_id].published) for p in self.corpus.passages],
-            dtype=np.int32,
-        )
+    def add_source(
+        self,
+        source: Source,
+        passages: list[Passage],
+        *,
+        content_hash: str,
+        canonical_url: str | None = None,
+        feed_id: int | None = None,
+    ) -> Source:
+        """Store a new source and make it searchable at once (DuplicateError if it is already stored)."""
+        with self._write_lock:
+            if source.source_id in self._state.corpus.sources:
+                raise DuplicateError(f"already in the library as {source.source_id}", source.source_id)
+            self.store.add_source(
+                source,
+                passages,
+                content_hash=content_hash,
+                canonical_url=canonical_url,
+                added_at=self.clock(),
+                feed_id=feed_id,
+            )
+            self._append(source, passages)
+        return source
 
-    @staticmethod
-    def _day(date: dt.date | None) -> int:
-        return date.toordinal() if date else -1
+    def _append(self, source: Source, passages: list[Passage]) -> None:
+        """Under the write lock: index the passages as a delta segment and swap in the next state."""
+        state = self._state
+        index = state.index.extended((p.passage_id, self.analyzer.terms(p.text)) for p in passages)
+        self._state = state.with_source(source, passages, index)
+        self._persist()
+
+    def _persist(self) -> None:
+        """Save the current index for the next start (atomic; a failure only costs a rebuild then)."""
+        state = self._state
+        index = state.index
+        index.fingerprint = state.corpus.fingerprint()
+        try:
+            index.save(self.index_dir)
+        except OSError as error:
+            log.warning("could not save the index (it will be rebuilt at the next start): %s", error)
+
+    def _scan_seeds(self) -> dict[str, tuple[int, int]]:
+        if not self.seeds_dir.is_dir():
+            return {}
+        return {
+            p.name: (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in self.seeds_dir.iterdir()
+            if p.is_file() and (p.suffix.lower() in SUPPORTED_SUFFIXES or p.name == "sources.toml")
+        }
+
+    def refresh_seeds(self) -> str | None:
+        """Pick up files added to or changed in the seeds directory. New files are indexed as a delta;
+        a changed or removed file means a full rebuild (in this thread; searches go on meanwhile).
+        Returns what happened, or None if nothing changed."""
+        with self._write_lock:
+            now = self._scan_seeds()
+            if now == self._seed_files:
+                return None
+            before, self._seed_files = self._seed_files, now
+            added = sorted(set(now) - set(before))
+            changed = [name for name in before if now.get(name) != before[name] and name not in added]
+            if changed or "sources.toml" in added:
+                corpus = self._load_corpus()
+                index = self._build(corpus, corpus.fingerprint())
+                index.save(self.index_dir)
+                self._state = _State.of(corpus, index)
+                self.store.mark_seen(list(corpus.sources), self.clock())
+                return f"rebuilt the index: {len(changed)} file(s) changed or removed, {len(added)} added"
+            count = 0
+            for name in added:
+                try:
+                    loaded = load_file(self.seeds_dir / name)
+                except (OSError, ValueError) as error:
+                    log.warning("skipped %s: %s", name, error)
+                    continue
+                for source, passages in loaded:
+                    if source.source_id not in self._state.corpus.sources:
+                        self._append(source, passages)
+                        self.store.mark_seen([source.source_id], self.clock())
+                        count += 1
+            return f"added {count} source(s) from {len(added)} new file(s)"
 
     # -- queries ----------------------------------------------------------------------------------------
     def search(
@@ -131,9 +269,10 @@ class Library:
         except an unknown source id (UnknownSourceError) and a limit out of range (ValueError)."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
-        parsed, ranked, message = self._rank(query, limit, sources, since, until)
+        state = self._state
+        parsed, ranked, message = self._rank(state, query, limit, sources, since, until)
         terms = set(parsed.terms)
-        hits = [self._hit(rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
+        hits = [self._hit(state, rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
         return SearchResult(query=parsed.text, hits=hits, message=message)
 
     def brief(
@@ -148,7 +287,8 @@ class Library:
         """A briefing of verbatim, cited sentences; with suggestions when the topic finds nothing."""
         if not 1 <= sentences <= MAX_SENTENCES:
             raise ValueError(f"sentences must be between 1 and {MAX_SENTENCES}")
-        parsed, ranked, message = self._rank(topic, BRIEF_PASSAGES, sources, since, until)
+        state = self._state
+        parsed, ranked, message = self._rank(state, topic, BRIEF_PASSAGES, sources, since, until)
         if not ranked:
             close = [] if parsed.problem else self.did_you_mean(parsed.text)
             if close:
@@ -156,97 +296,57 @@ class Library:
             return Brief(
                 topic=parsed.text, sentences=[], citations=[], message=message, suggestions=close + self.topics()
             )
-        retrieved = [
-            Retrieved(self.corpus.passages[doc], self.corpus.sources[self.corpus.passages[doc].source_id], score)
-            for doc, score in ranked
-        ]
-        return make_brief(parsed.text, parsed.terms, retrieved, self.analyzer, self.index.idf, sentences=sentences)
+        passages, sources_by_id = state.corpus.passages, state.corpus.sources
+        retrieved = [Retrieved(passages[d], sources_by_id[passages[d].source_id], score) for d, score in ranked]
+        return make_brief(parsed.text, parsed.terms, retrieved, self.analyzer, state.index.idf, sentences=sentences)
 
     def summary(self, source_id: str, *, sentences: int = 3) -> Brief:
         """The source's most central sentences, verbatim and cited, in document order."""
-        source = self.get_source(source_id)
-        return summarize(source, self.passages_of(source_id), self.analyzer, self.index.idf, sentences=sentences)
+        state = self._state
+        source = self.get_source(source_id, state)
+        passages = self.passages_of(source_id, state)
+        return summarize(source, passages, self.analyzer, state.index.idf, sentences=sentences)
 
-    def _rank(self, query, limit, sources, since, until) -> tuple[ParsedQuery, list[tuple[int, float]], str | None]:
+    def _rank(
+        self, state: _State, query, limit, sources, since, until
+    ) -> tuple[ParsedQuery, list[tuple[int, float]], str | None]:
         """Parse, filter and rank: (parsed query, [(passage number, score)], why nothing was found)."""
         for source_id in sources or []:
-            self.get_source(source_id)
+            self.get_source(source_id, state)
         parsed = parse_query(query, self.analyzer)
         if parsed.problem:
             return parsed, [], parsed.problem
         if since and until and since > until:
             return parsed, [], "The start date is after the end date."
-        mask = self._filter_mask(sources, since, until)
+        mask = self._filter_mask(state, sources, since, until)
 
         def accept(doc: int) -> bool:
-            tokens = self.analyzer.tokens(self.corpus.passages[doc].text)
+            tokens = self.analyzer.tokens(state.corpus.passages[doc].text)
             return all(contains_phrase(tokens, phrase) for phrase in parsed.phrases)
 
-        ranked = self.index.search(parsed.terms, limit, mask=mask, accept=accept if parsed.phrases else None)
+        ranked = state.index.search(parsed.terms, limit, mask=mask, accept=accept if parsed.phrases else None)
         if ranked:
             return parsed, ranked, None
         filtered = " with those filters" if mask is not None else ""
         shown = parsed.text if len(parsed.text) <= 60 else parsed.text[:59] + "…"
         return parsed, [], f"Nothing in the library matches “{shown}”{filtered}."
 
-    # -- suggestions ------------------------------------------------------------------------------------
-    def did_you_mean(self, text: str) -> list[str]:
-        """Indexed words spelled closest to the query's words that are not in the index."""
-        words = self._surface_words()
-        suggestions: list[str] = []
-        for token in self.analyzer.tokens(text, query=True):
-            if self.index.doc_freq(token.term):
-                continue
-            typed = text[token.start : token.end].casefold()
-            for match in difflib.get_close_matches(typed, list(words), n=2, cutoff=0.8):
-                if words[match] not in suggestions:
-                    suggestions.append(words[match])
-        return suggestions[:3]
-
-    @functools.cache  # noqa: B019 (one Library per process; the corpus is fixed once opened)
-    def _surface_words(self) -> dict[str, str]:
-        """Lowercased word -> its most common spelling, for every indexed word."""
-        spellings: dict[str, Counter] = defaultdict(Counter)
-        for passage in self.corpus.passages:
-            for token in self.analyzer.tokens(passage.text):
-                word = passage.text[token.start : token.end]
-                spellings[word.casefold()][word] += 1
-        return {lower: forms.most_common(1)[0][0] for lower, forms in spellings.items()}
-
-    @functools.cache  # noqa: B019
-    def topics(self, n: int = 6) -> list[str]:
-        """Two-word phrases found in the most sources: what the library covers well."""
-        sources: dict[tuple[str, str], set[str]] = defaultdict(set)
-        counts: Counter = Counter()
-        spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        for passage in self.corpus.passages:
-            tokens = self.analyzer.tokens(passage.text)
-            for first, second in zip(tokens, tokens[1:], strict=False):
-                surface = passage.text[first.start : second.end]
-                if second.position != first.position + 1 or _NOT_TOPIC_WORDS & set(surface.casefold().split()):
-                    continue
-                key = (first.term, second.term)
-                sources[key].add(passage.source_id)
-                counts[key] += 1
-                spellings[key][surface] += 1
-        ranked = sorted(counts, key=lambda k: (-len(sources[k]), -counts[k], k))
-        return [spellings[k].most_common(1)[0][0] for k in ranked[:n]]
-
-    def _filter_mask(self, sources, since, until) -> np.ndarray | None:
+    @staticmethod
+    def _filter_mask(state: _State, sources, since, until) -> np.ndarray | None:
         if not (sources or since or until):
             return None
-        mask = np.ones(len(self.corpus.passages), dtype=bool)
+        mask = np.ones(len(state.corpus.passages), dtype=bool)
         if sources:
-            mask &= np.isin(self._passage_source, [self._source_number[s] for s in sources])
+            mask &= np.isin(state.passage_source, [state.source_number[s] for s in sources])
         if since:
-            mask &= self._passage_day >= since.toordinal()
+            mask &= state.passage_day >= since.toordinal()
         if until:
-            mask &= (self._passage_day >= 0) & (self._passage_day <= until.toordinal())
+            mask &= (state.passage_day >= 0) & (state.passage_day <= until.toordinal())
         return mask
 
-    def _hit(self, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
-        passage = self.corpus.passages[doc]
-        source = self.corpus.sources[passage.source_id]
+    def _hit(self, state: _State, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
+        passage = state.corpus.passages[doc]
+        source = state.corpus.sources[passage.source_id]
         tokens = self.analyzer.tokens(passage.text)
         return Hit(
             rank=rank,
@@ -263,16 +363,31 @@ class Library:
             matched_terms=matched_words(passage.text, tokens, terms),
         )
 
+    # -- suggestions ------------------------------------------------------------------------------------
+    def did_you_mean(self, text: str) -> list[str]:
+        state = self._state
+        if "words" not in state.cache:
+            state.cache["words"] = suggest.surface_words(state.corpus.passages, self.analyzer)
+        return suggest.did_you_mean(text, state.cache["words"], self.analyzer, state.index.doc_freq)
+
+    def topics(self) -> list[str]:
+        state = self._state
+        if "topics" not in state.cache:
+            state.cache["topics"] = suggest.topics(state.corpus.passages, self.analyzer)
+        return list(state.cache["topics"])
+
     # -- the library ------------------------------------------------------------------------------------
-    def get_source(self, source_id: str) -> Source:
+    def get_source(self, source_id: str, state: _State | None = None) -> Source:
         try:
-            return self.corpus.sources[source_id]
+            return (state or self._state).corpus.sources[source_id]
         except KeyError:
             raise UnknownSourceError(source_id) from None
 
-    def passages_of(self, source_id: str) -> list[Passage]:
-        self.get_source(source_id)
-        return [p for p in self.corpus.passages if p.source_id == source_id]
+    def passages_of(self, source_id: str, state: _State | None = None) -> list[Passage]:
+        state = state or self._state
+        self.get_source(source_id, state)
+        start, end = state.ranges[source_id]
+        return state.corpus.passages[start:end]
 
     def get_passage(self, passage_id: str) -> Passage:
         source_id = passage_id.rsplit(":", 1)[0]
@@ -281,9 +396,10 @@ class Library:
                 return passage
         raise UnknownSourceError(passage_id)
 
-    def source_info(self, source_id: str) -> SourceInfo:
-        source = self.get_source(source_id)
-        passages = self.passages_of(source_id)
+    def source_info(self, source_id: str, state: _State | None = None) -> SourceInfo:
+        state = state or self._state
+        source = self.get_source(source_id, state)
+        passages = self.passages_of(source_id, state)
         return SourceInfo(
             source_id=source.source_id,
             title=source.display_title,
@@ -299,4 +415,5 @@ class Library:
         )
 
     def sources(self) -> list[SourceInfo]:
-        return [self.source_info(source_id) for source_id in self.corpus.sources]
+        state = self._state
+        return [self.source_info(source_id, state) for source_id in state.corpus.sources]

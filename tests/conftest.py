@@ -36,3 +36,44 @@ def full_id(short: str) -> str:
     prefix, passage = short.split(":")
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return f"{path.stem}:{passage}"
+
+
+class Site:
+    """A real aiohttp server on 127.0.0.1 that a test fills with routes."""
+
+    def __init__(self) -> None:
+        from aiohttp import web
+
+        self.app = web.Application()
+        self.hits: dict[str, int] = {}
+        self.runner = None
+        self.port = 0
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def route(self, path: str, handler) -> None:
+        async def counted(request):
+            self.hits[path] = self.hits.get(path, 0) + 1
+            return await handler(request)
+
+        self.app.router.add_get(path, counted)
+
+
+@pytest.fixture
+async def site():
+    server = Site()
+    yield server  # the test adds its routes, then awaits server.start()
+    if server.runner:
+        await server.runner.cleanup()
+
+
+async def start_site(server: Site) -> Site:
+    from aiohttp import web
+
+    server.runner = web.AppRunner(server.app)
+    await server.runner.setup()
+    tcp = web.TCPSite(server.runner, "127.0.0.1", 0)
+    await tcp.start()
+    server.port = tcp._server.sockets[0].getsockname()[1]
+    return server

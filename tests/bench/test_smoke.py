@@ -1,6 +1,5 @@
 """A 1k-passage run of the benchmark: it runs and reports every engine (not how fast)."""
 
-
 from bench.__main__ import main
 from bench.corpus import passages, queries, sentence_pool
 from bench.engines import ENGINES

@@ -114,15 +114,27 @@ def test_mask_and_accept_filter_candidates(index, analyzer):
 
 
 def test_added_segments_score_exactly_like_one_fresh_build(docs, index):
-    grown = BM25Index.build(docs[:20])
-    grown.add(docs[20:40])
-    grown.add(docs[40:])
+    base = BM25Index.build(docs[:20])
+    grown = base.extended(docs[20:40]).extended(docs[40:])
     assert len(grown.segments) == 3 and grown.keys == index.keys
+    assert base.n_docs == 20 and len(base.segments) == 1  # the original is untouched
     for terms in (["trilater", "cooper"], ["thaad"], ["usa", "japan", "allianc"]):
         np.testing.assert_allclose(grown.scores(terms), index.scores(terms), rtol=1e-6)
-    grown.merge()
-    assert len(grown.segments) == 1
-    np.testing.assert_allclose(grown.scores(["trilater"]), index.scores(["trilater"]), rtol=1e-6)
+    merged = grown.merged()
+    assert len(merged.segments) == 1 and len(grown.segments) == 3
+    np.testing.assert_allclose(merged.scores(["trilater"]), index.scores(["trilater"]), rtol=1e-6)
+
+
+def test_many_small_additions_are_merged_automatically(docs, index):
+    grown = BM25Index.build(docs[:5])
+    for i in range(5, len(docs)):
+        grown = grown.extended([docs[i]])
+        assert len(grown.segments) <= 8
+    np.testing.assert_allclose(grown.scores(["trilater", "thaad"]), index.scores(["trilater", "thaad"]), rtol=1e-6)
+
+
+def test_extending_with_nothing_returns_the_same_index(index):
+    assert index.extended([]) is index
 
 
 def test_save_and_load_round_trip(tmp_path, index):

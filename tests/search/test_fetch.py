@@ -1,0 +1,132 @@
+"""The fetcher against a local server: pages, and every failure it must report clearly."""
+
+import asyncio
+import ipaddress
+import re
+
+import pytest
+from aiohttp import web
+
+from search.fetch import FetchError, FetchPolicy, fetch
+from tests.conftest import start_site
+
+LOCAL = FetchPolicy(allowed_networks=[ipaddress.ip_network("127.0.0.1/32")], read_timeout=1, total_timeout=3)
+PAGE = "<html><head><title>T</title></head><body><article><p>Hello allies.</p></article></body></html>"
+
+
+def html(text=PAGE, **headers):
+    async def handler(request):
+        return web.Response(text=text, content_type="text/html", headers=headers)
+
+    return handler
+
+
+def redirect(location):
+    async def handler(request):
+        raise web.HTTPFound(location)
+
+    return handler
+
+
+@pytest.fixture
+async def server(site):
+    async def slow(request):
+        await asyncio.sleep(5)
+        return web.Response(text=PAGE, content_type="text/html")
+
+    async def error(request):
+        return web.Response(status=500, text="boom")
+
+    async def binary(request):
+        return web.Response(body=b"\x89PNG\r\n" * 100, content_type="image/png")
+
+    async def huge(request):
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        chunk = b"<p>" + b"x" * (1024 * 1024 - 7) + b"</p>\n"
+        for _ in range(50):
+            await response.write(chunk)
+        return response
+
+    async def conditional(request):
+        if request.headers.get("If-None-Match") == '"v1"':
+            return web.Response(status=304, headers={"ETag": '"v1"'})
+        return web.Response(text=PAGE, content_type="text/html", headers={"ETag": '"v1"'})
+
+    site.route("/page", html())
+    site.route("/slow", slow)
+    site.route("/error", error)
+    site.route("/image", binary)
+    site.route("/huge", huge)
+    site.route("/etag", conditional)
+    site.route("/loop", redirect("/loop"))
+    site.route("/hop", redirect("/page"))
+    site.route("/to-private", redirect("http://10.1.2.3/secret"))
+    site.route("/to-metadata", redirect("http://169.254.169.254/latest/meta-data/"))
+    site.route("/to-ftp", redirect("ftp://example.org/file"))
+    return await start_site(site)
+
+
+async def test_a_page_is_fetched(server):
+    page = await fetch(server.url("/page"), LOCAL)
+    assert page.status == 200 and page.content_type == "text/html" and "Hello allies" in page.text
+
+
+async def test_redirects_are_followed_and_the_final_url_kept(server):
+    page = await fetch(server.url("/hop"), LOCAL)
+    assert page.url == server.url("/page") and "Hello" in page.text
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/slow", "took too long"),
+        ("/error", "HTTP 500"),
+        ("/image", "content type image/png"),
+        ("/huge", "too large"),
+        ("/loop", "too many redirects"),
+        ("/to-private", "10.1.2.3 is a private address"),
+        ("/to-metadata", "169.254.169.254 is a link-local (metadata) address"),
+        ("/to-ftp", "only http and https"),
+        ("/missing", "HTTP 404"),
+    ],
+)
+async def test_failures_are_reported_in_a_few_words(server, path, reason):
+    with pytest.raises(FetchError, match=re.escape(reason)):
+        await fetch(server.url(path), LOCAL)
+
+
+async def test_a_huge_body_is_abandoned_early(server):
+    with pytest.raises(FetchError, match="too large"):
+        await fetch(server.url("/huge"), FetchPolicy(allowed_networks=LOCAL.allowed_networks, max_bytes=2**20))
+
+
+async def test_loopback_is_refused_unless_allowed(server):
+    with pytest.raises(FetchError, match="127.0.0.1 is a loopback address"):
+        await fetch(server.url("/page"))
+    with pytest.raises(FetchError, match="loopback"):
+        await fetch(server.url("/page").replace("127.0.0.1", "localhost"))
+    with pytest.raises(FetchError, match="127.0.0.2 is a loopback"):
+        await fetch(server.url("/page").replace("127.0.0.1", "127.0.0.2"), LOCAL)
+    assert server.hits.get("/to-private") is None
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1]/", "http://0.0.0.0/", "http://192.168.1.1/", "http://[::ffff:10.0.0.1]/"]
+)
+async def test_other_refused_addresses(url):
+    with pytest.raises(FetchError, match="refused"):
+        await fetch(url)
+
+
+async def test_conditional_get_gives_not_modified(server):
+    first = await fetch(server.url("/etag"), LOCAL)
+    assert first.etag == '"v1"' and not first.not_modified
+    again = await fetch(server.url("/etag"), LOCAL, etag=first.etag)
+    assert again.not_modified and again.status == 304
+
+
+async def test_bad_urls(server):
+    for url, reason in (("notaurl", "only http"), ("http://", "no host"), ("http://no-such-host.invalid/", "host")):
+        with pytest.raises(FetchError, match=reason):
+            await fetch(url, LOCAL)
