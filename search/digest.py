@@ -1,0 +1,164 @@
+"""Daily digests, pure: when each subscription is due, and what its digest holds.
+
+Due: a subscription is due once per local day, at its local time (zoneinfo; a time that does not exist on a
+spring-forward day falls an hour later, an ambiguous one takes its first occurrence), and stays due for a
+grace window, so a digest missed while the bot was down is still posted if it comes back in time. The caller
+records (subscription, local date) before sending, so a day is never posted twice.
+
+Content: the sources first seen since the previous digest, the same story from several sources folded into
+one item, each with a one- or two-sentence extractive summary and its link; then, for each topic, the best
+new passages with citations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from search.library import Library
+from search.models import Source
+
+SAME_STORY = 0.5  # cosine of tf-idf vectors above which two new sources tell one story
+TOPIC_PASSAGES = 3
+SUMMARY_SENTENCES = 2
+
+
+class SourceRef(BaseModel):
+    source_id: str
+    title: str
+    outlet: str | None
+    url: str | None
+
+
+class DigestItem(BaseModel):
+    source_id: str
+    title: str
+    outlet: str | None
+    published: dt.date | None
+    url: str | None
+    summary: list[str]
+    also: list[SourceRef] = []  # other sources telling the same story
+
+
+class DigestPassage(BaseModel):
+    passage_id: str
+    source_id: str
+    title: str
+    url: str | None
+    snippet: str
+
+
+class DigestTopic(BaseModel):
+    topic: str
+    passages: list[DigestPassage]
+
+
+class Digest(BaseModel):
+    since: dt.datetime | None
+    until: dt.datetime
+    items: list[DigestItem]
+    topics: list[DigestTopic]
+
+    @property
+    def empty(self) -> bool:
+        return not self.items and not any(t.passages for t in self.topics)
+
+
+def scheduled_at(local_date: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """The UTC instant of ``time`` on ``local_date`` in ``zone`` (fold 0 for gaps and repeats)."""
+    return dt.datetime.combine(local_date, time, tzinfo=zone).astimezone(dt.UTC)
+
+
+def due_date(
+    time: dt.time,
+    timezone: str,
+    now: dt.datetime,
+    grace: dt.timedelta,
+    *,
+    not_before: dt.datetime,
+    done: set[dt.date],
+) -> dt.date | None:
+    """The local date whose digest is due at ``now``, if any: scheduled at or before ``now``, less than
+    ``grace`` ago, not before ``not_before`` (the subscription's creation), and not already ``done``."""
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    for local_date in (today, today - dt.timedelta(days=1)):
+        moment = scheduled_at(local_date, time, zone)
+        if moment <= now < moment + grace and moment >= not_before and local_date not in done:
+            return local_date
+    return None
+
+
+def build_digest(
+    library: Library,
+    *,
+    since: dt.datetime | None,
+    until: dt.datetime,
+    topics: list[str],
+    first_seen: dict[str, dt.datetime],
+) -> Digest:
+    """The digest of sources first seen in (since, until], with the topics' best new passages."""
+    known = library.corpus.sources
+    new_ids = sorted(
+        (sid for sid, seen in first_seen.items() if sid in known and (since is None or seen > since) and seen <= until),
+        key=lambda sid: (first_seen[sid], sid),
+    )
+    items = [_item(library, story) for story in _stories(library, [known[sid] for sid in new_ids])]
+    topic_results = []
+    for topic in topics:
+        passages: list[DigestPassage] = []
+        if new_ids:
+            result = library.search(topic, limit=TOPIC_PASSAGES, sources=new_ids)
+            passages = [
+                DigestPassage(
+                    passage_id=h.passage_id, source_id=h.source_id, title=h.title, url=h.url, snippet=h.snippet
+                )
+                for h in result.hits
+            ]
+        topic_results.append(DigestTopic(topic=topic, passages=passages))
+    return Digest(since=since, until=until, items=items, topics=topic_results)
+
+
+def _item(library: Library, story: list[Source]) -> DigestItem:
+    lead, *others = story
+    summary = library.summary(lead.source_id, sentences=SUMMARY_SENTENCES)
+    return DigestItem(
+        source_id=lead.source_id,
+        title=lead.display_title,
+        outlet=lead.outlet,
+        published=lead.published,
+        url=lead.url,
+        summary=[s.text for s in summary.sentences],
+        also=[SourceRef(source_id=s.source_id, title=s.display_title, outlet=s.outlet, url=s.url) for s in others],
+    )
+
+
+def _stories(library: Library, sources: list[Source]) -> list[list[Source]]:
+    """Group sources that tell the same story (greedy, in order: the first of a group leads it)."""
+    vectors = [_vector(library, s) for s in sources]
+    stories: list[list[int]] = []
+    for i, vector in enumerate(vectors):
+        for story in stories:
+            if _cosine(vector, vectors[story[0]]) >= SAME_STORY:
+                story.append(i)
+                break
+        else:
+            stories.append([i])
+    return [[sources[i] for i in story] for story in stories]
+
+
+def _vector(library: Library, source: Source) -> dict[str, float]:
+    counts = Counter(library.analyzer.terms(source.text))
+    vector = {t: (1 + math.log(c)) * library.index.idf(t) for t, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {t: v / norm for t, v in vector.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())

@@ -1,0 +1,165 @@
+"""Feeds: RSS, Atom (feedparser) and WordPress REST post lists, polled with conditional GET and backoff.
+
+An item whose feed carries its full text (at least ``FULL_TEXT_WORDS`` words, as WordPress REST and many RSS
+feeds do) is indexed from the feed; otherwise its link is fetched. Items already seen are skipped by key;
+a feed that fails is retried later and later (doubling, at most a day), and its last error is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass
+
+import feedparser
+import json_repair
+
+from search.fetch import FetchError, FetchPolicy, fetch
+from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_lines, outlet_from_url
+from search.library import Library
+from search.store import DuplicateError, Feed
+from search.web import add_raw, ingest_url
+
+log = logging.getLogger(__name__)
+
+FULL_TEXT_WORDS = 80
+MAX_ITEMS_PER_POLL = 25
+MAX_BACKOFF = dt.timedelta(days=1)
+
+
+class FeedError(ValueError):
+    """Not a feed briefbot can read; the message says why."""
+
+
+@dataclass
+class FeedItem:
+    key: str
+    url: str | None
+    raw: RawDocument | None  # the item's own full text, when the feed carries it
+
+
+@dataclass
+class PollResult:
+    feed: Feed
+    new: int = 0
+    error: str | None = None
+    not_modified: bool = False
+
+
+def parse_feed(text: str) -> list[FeedItem]:
+    """Items of an RSS/Atom document or a WordPress REST list, newest first as the feed gives them."""
+    head = text.lstrip()[:1]
+    if head in "[{":
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = json_repair.loads(text)
+        if not isinstance(data, list):
+            raise FeedError("JSON, but not a WordPress post list")
+        items = []
+        for post in data:
+            if not isinstance(post, dict):
+                continue
+            try:
+                (doc,) = from_wordpress(json.dumps(post))
+            except IngestError:
+                continue
+            items.append(FeedItem(key=str(post.get("id") or doc.url), url=doc.url, raw=doc))
+        if not items:
+            raise FeedError("a JSON list without WordPress posts")
+        return items
+    parsed = feedparser.parse(text)
+    if not parsed.entries:
+        raise FeedError("no RSS or Atom items found")
+    items = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        key = entry.get("id") or link
+        if not key:
+            continue
+        html = entry["content"][0].get("value", "") if entry.get("content") else entry.get("summary", "")
+        lines = html_fragment_lines(html) if html else []
+        raw = None
+        if sum(len(line.split()) for line in lines) >= FULL_TEXT_WORDS:
+            stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+            raw = RawDocument(
+                lines=lines,
+                format="feed",
+                title=entry.get("title") or None,
+                url=link,
+                author=entry.get("author") or None,
+                outlet=(parsed.feed.get("title") or outlet_from_url(link)),
+                published=dt.date(*stamp[:3]) if stamp else None,
+            )
+        items.append(FeedItem(key=key, url=link, raw=raw))
+    return items
+
+
+def next_poll(feed: Feed, now: dt.datetime, interval: dt.timedelta, failed: bool) -> dt.datetime:
+    if not failed:
+        return now + interval
+    return now + min(interval * 2 ** (feed.failures + 1), MAX_BACKOFF)
+
+
+async def poll_feed(
+    library: Library, feed: Feed, policy: FetchPolicy, interval: dt.timedelta, now: dt.datetime
+) -> PollResult:
+    """Fetch the feed (conditionally), add its new items; record the outcome on the feed."""
+    store = library.store
+    try:
+        page = await fetch(feed.url, policy, etag=feed.etag, last_modified=feed.last_modified)
+        items = [] if page.not_modified else parse_feed(page.text)
+    except (FetchError, FeedError) as error:
+        store.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=str(error))
+        log.warning("feed %s failed: %s", feed.url, error)
+        return PollResult(feed, error=str(error))
+    new = 0
+    for item in items[:MAX_ITEMS_PER_POLL]:
+        if store.feed_item_known(feed.id, item.key):
+            continue
+        source_id = None
+        try:
+            if item.raw is not None:
+                source = await asyncio.to_thread(add_raw, library, item.raw, item.url or feed.url, feed_id=feed.id)
+            elif item.url:
+                source = await ingest_url(library, item.url, policy, feed_id=feed.id)
+            else:
+                continue
+            source_id, new = source.source_id, new + 1
+        except DuplicateError as error:
+            source_id = error.existing
+        except (FetchError, IngestError) as error:
+            log.warning("feed %s: item %s skipped: %s", feed.url, item.url or item.key, error)
+        store.remember_feed_item(feed.id, item.key, source_id)
+    store.record_poll(
+        feed.id,
+        now,
+        next_poll(feed, now, interval, False),
+        etag=page.etag,
+        last_modified=page.last_modified,
+        new_items=new,
+    )
+    return PollResult(feed, new=new, not_modified=page.not_modified)
+
+
+async def poll_due(library: Library, policy: FetchPolicy, interval: dt.timedelta, now: dt.datetime) -> list[PollResult]:
+    """Poll every feed whose next poll time has come (``now`` for all of them: pass a late time)."""
+    results = []
+    for feed in library.store.feeds():
+        if feed.next_poll is None or feed.next_poll <= now:
+            results.append(await poll_feed(library, feed, policy, interval, now))
+    return results
+
+
+async def follow_feed(
+    library: Library, url: str, policy: FetchPolicy, added_by: str | None, interval: dt.timedelta, now: dt.datetime
+) -> PollResult:
+    """Follow ``url`` and ingest its current items; if the first poll fails, unfollow and raise FeedError."""
+    feed = library.store.add_feed(url, added_by, now)  # DuplicateError if already followed
+    result = await poll_feed(library, feed, policy, interval, now)
+    if result.error:
+        library.store.remove_feed(feed.id)
+        raise FeedError(result.error)
+    return result

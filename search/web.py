@@ -1,0 +1,60 @@
+"""Adding web pages to the library: fetch (safely), extract, dedupe by canonical URL and content, index."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from search.brief import normalize_space
+from search.corpus import build_source
+from search.fetch import FetchPolicy, fetch
+from search.ingest import RawDocument, read_documents
+from search.library import Library
+from search.models import Source
+
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref_src")
+
+
+def canonical_url(url: str) -> str:
+    """Lowercased scheme and host, no default port, fragment or tracking parameters, no trailing slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.port and (parts.scheme, parts.port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{parts.port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING)])
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
+
+
+def web_source_id(canonical: str) -> str:
+    return "web-" + hashlib.sha1(canonical.encode()).hexdigest()[:12]
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalize_space(text).casefold().encode()).hexdigest()[:32]
+
+
+def add_raw(library: Library, raw: RawDocument, url: str, *, feed_id: int | None = None) -> Source:
+    """Clean, dedupe and index one document that came from ``url`` (DuplicateError if known)."""
+    canonical = canonical_url(raw.url or url)
+    raw.url = raw.url or url
+    source, passages = build_source(raw, web_source_id(canonical), origin=url)
+    return library.add_source(
+        source, passages, content_hash=content_hash(source.text), canonical_url=canonical, feed_id=feed_id
+    )
+
+
+def _suffix(content_type: str) -> str:
+    if "html" in content_type:
+        return ".html"
+    if "json" in content_type:
+        return ".json"
+    return ".md" if "markdown" in content_type else ".txt"
+
+
+async def ingest_url(library: Library, url: str, policy: FetchPolicy, *, feed_id: int | None = None) -> Source:
+    """Fetch ``url`` and add its article. Raises FetchError, IngestError or DuplicateError (short messages)."""
+    page = await fetch(url, policy)
+    (raw, *_) = read_documents(page.text, suffix=_suffix(page.content_type), url=page.url)
+    return await asyncio.to_thread(add_raw, library, raw, page.url, feed_id=feed_id)
