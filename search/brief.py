@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from search.analyze import Analyzer
 from search.models import Passage, Source
 from search.sentences import sentence_spans
+from search.vectors import cosine, tfidf
 
 MAX_BRIEF_CHARS = 3800
 DEFAULT_SENTENCES = 5
@@ -156,17 +157,8 @@ def _candidates(retrieved: list[Retrieved], analyzer: Analyzer, idf) -> list[_Se
             if text in seen:  # the same sentence in another passage: cite both
                 seen[text].also_in.append(item)
                 continue
-            counts = Counter(analyzer.terms(text))
-            vector = {t: (1 + math.log(c)) * idf(t) for t, c in counts.items()}
-            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-            seen[text] = _Sentence(text, item, start, {t: v / norm for t, v in vector.items()})
+            seen[text] = _Sentence(text, item, start, tfidf(analyzer.terms(text), idf))
     return list(seen.values())
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
 def _score(pool: list[_Sentence], best_passage: float, *, use_coverage: bool) -> None:
@@ -176,7 +168,7 @@ def _score(pool: list[_Sentence], best_passage: float, *, use_coverage: bool) ->
     norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
     centroid_vector = {t: v / norm for t, v in centroid.items()}
     for s in pool:
-        centrality = _cosine(s.vector, centroid_vector)
+        centrality = cosine(s.vector, centroid_vector)
         passage = s.item.score / best_passage if best_passage else 0.0
         s.score = 0.5 * s.coverage + 0.3 * centrality + 0.2 * passage if use_coverage else centrality
 
@@ -189,7 +181,7 @@ def _select(pool: list[_Sentence], n: int, *, min_sources: int) -> list[_Sentenc
         missing_sources = min_sources - len({s.item.source.source_id for s in chosen})
         best, best_value = None, -math.inf
         for s in remaining:
-            redundancy = max((_cosine(s.vector, c.vector) for c in chosen), default=0.0)
+            redundancy = max((cosine(s.vector, c.vector) for c in chosen), default=0.0)
             if redundancy > NEAR_DUPLICATE:
                 continue
             same_source = sum(c.item.source.source_id == s.item.source.source_id for c in chosen)

@@ -13,14 +13,13 @@ new passages with citations.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections import Counter
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
 from search.library import Library
 from search.models import Source
+from search.vectors import cosine, tfidf
 
 SAME_STORY = 0.5  # cosine of tf-idf vectors above which two new sources tell one story
 TOPIC_PASSAGES = 3
@@ -139,26 +138,13 @@ def _item(library: Library, story: list[Source]) -> DigestItem:
 
 def _stories(library: Library, sources: list[Source]) -> list[list[Source]]:
     """Group sources that tell the same story (greedy, in order: the first of a group leads it)."""
-    vectors = [_vector(library, s) for s in sources]
+    vectors = [tfidf(library.analyzer.terms(s.text), library.index.idf) for s in sources]
     stories: list[list[int]] = []
     for i, vector in enumerate(vectors):
         for story in stories:
-            if _cosine(vector, vectors[story[0]]) >= SAME_STORY:
+            if cosine(vector, vectors[story[0]]) >= SAME_STORY:
                 story.append(i)
                 break
         else:
             stories.append([i])
     return [[sources[i] for i in story] for story in stories]
-
-
-def _vector(library: Library, source: Source) -> dict[str, float]:
-    counts = Counter(library.analyzer.terms(source.text))
-    vector = {t: (1 + math.log(c)) * library.index.idf(t) for t, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-    return {t: v / norm for t, v in vector.items()}
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())

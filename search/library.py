@@ -112,6 +112,7 @@ class Library:
         self._state = _State.of(Corpus(), BM25Index([], [], k1=k1, b=b))
         self._write_lock = threading.Lock()
         self._seed_files: dict[str, tuple[int, int]] = {}
+        self._unsaved = False  # the index has grown since it was last saved
 
     @property
     def index_dir(self) -> Path:
@@ -202,17 +203,23 @@ class Library:
         state = self._state
         index = state.index.extended((p.passage_id, self.analyzer.terms(p.text)) for p in passages)
         self._state = state.with_source(source, passages, index)
-        self._persist()
+        self._unsaved = True
 
-    def _persist(self) -> None:
-        """Save the current index for the next start (atomic; a failure only costs a rebuild then)."""
-        state = self._state
-        index = state.index
-        index.fingerprint = state.corpus.fingerprint()
-        try:
-            index.save(self.index_dir)
-        except OSError as error:
-            log.warning("could not save the index (it will be rebuilt at the next start): %s", error)
+    def save_index(self) -> bool:
+        """Save the index if it grew since the last save, so the next start need not rebuild it. Sources are
+        durable in the store as soon as they are added; the saved index is only a start-up cache."""
+        with self._write_lock:
+            if not self._unsaved:
+                return False
+            state = self._state
+            state.index.fingerprint = state.corpus.fingerprint()
+            try:
+                state.index.save(self.index_dir)
+            except OSError as error:
+                log.warning("could not save the index (it will be rebuilt at the next start): %s", error)
+                return False
+            self._unsaved = False
+            return True
 
     def _scan_seeds(self) -> dict[str, tuple[int, int]]:
         if not self.seeds_dir.is_dir():
@@ -239,6 +246,7 @@ class Library:
                 index = self._build(corpus, corpus.fingerprint())
                 index.save(self.index_dir)
                 self._state = _State.of(corpus, index)
+                self._unsaved = False
                 self.store.mark_seen(list(corpus.sources), self.clock())
                 return f"rebuilt the index: {len(changed)} file(s) changed or removed, {len(added)} added"
             count = 0
