@@ -1,0 +1,156 @@
+"""Feeds against a local server: RSS, Atom and WordPress REST, conditional GET, failures and backoff."""
+
+import datetime as dt
+import ipaddress
+import json
+import shutil
+
+import pytest
+from aiohttp import web
+
+from search.feeds import FeedError, follow_feed, parse_feed, poll_due
+from search.fetch import FetchPolicy
+from search.library import Library
+from tests.conftest import SEEDS, start_site
+
+LOCAL = FetchPolicy(allowed_networks=[ipaddress.ip_network("127.0.0.1/32")], read_timeout=1, total_timeout=3)
+HOUR = dt.timedelta(hours=1)
+NOW = dt.datetime(2025, 6, 2, 8, 0, tzinfo=dt.UTC)
+BODY = (
+    "Defense ministers of the three allies agreed to expand the {word} exercise next spring, adding a "
+    "maritime phase near Jeju and a tabletop drill on missile warning data, officials in Seoul said. "
+) * 4
+
+
+def rss(words):
+    items = "".join(
+        f"<item><title>Story {w}</title><link>http://example.invalid/{w}</link><guid>{w}</guid>"
+        f"<pubDate>Mon, 02 Jun 2025 07:00:00 GMT</pubDate>"
+        f"<description><![CDATA[<p>{BODY.format(word=w)}</p>]]></description></item>"
+        for w in words
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Allied Wire</title>{items}</channel></rss>'
+
+
+@pytest.fixture
+def library(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    return Library(seeds, tmp_path / "data").open()
+
+
+@pytest.fixture
+async def feeds(site):
+    state = {"rss": ["kestrel", "osprey"]}
+
+    async def rss_feed(request):
+        body = rss(state["rss"])
+        etag = f'"{len(state["rss"])}"'
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(text=body, content_type="application/rss+xml", headers={"ETag": etag})
+
+    async def atom_feed(request):
+        entries = "".join(
+            f"<entry><id>urn:{w}</id><title>{w}</title><link href='{site.url('/article/' + w)}'/>"
+            f"<updated>2025-06-01T00:00:00Z</updated><summary>Short teaser.</summary></entry>"
+            for w in ("harrier", "merlin")
+        )
+        text = f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>{entries}</feed>'
+        return web.Response(text=text, content_type="application/atom+xml")
+
+    async def article(request):
+        word = request.match_info.get("word") or request.path.rsplit("/", 1)[-1]
+        page = (
+            f"<html><head><title>{word}</title></head><body><article><h1>{word} drill</h1>"
+            f"<p>{BODY.format(word=word)}</p></article></body></html>"
+        )
+        return web.Response(text=page, content_type="text/html")
+
+    async def wordpress(request):
+        posts = [
+            {
+                "id": n,
+                "date": "2025-05-30T10:00:00",
+                "link": f"https://blog.example.org/{w}/",
+                "title": {"rendered": f"{w} post"},
+                "content": {"rendered": f"<p>{BODY.format(word=w)}</p>"},
+            }
+            for n, w in ((11, "gannet"), (12, "petrel"))
+        ]
+        return web.Response(text=json.dumps(posts), content_type="application/json")
+
+    async def broken(request):
+        return web.Response(status=500, text="down")
+
+    async def not_a_feed(request):
+        return web.Response(text="<html><body><p>Just a page.</p></body></html>", content_type="text/html")
+
+    site.route("/rss", rss_feed)
+    site.route("/atom", atom_feed)
+    for word in ("harrier", "merlin"):
+        site.route(f"/article/{word}", article)
+    site.route("/wp-json/wp/v2/posts", wordpress)
+    site.route("/broken", broken)
+    site.route("/page", not_a_feed)
+    await start_site(site)
+    site.state = state
+    return site
+
+
+async def test_rss_items_with_full_text_are_indexed_and_etag_is_honoured(library, feeds):
+    result = await follow_feed(library, feeds.url("/rss"), LOCAL, "alice", HOUR, NOW)
+    assert result.new == 2 and result.error is None
+    hit = library.search("kestrel exercise").hits[0]
+    assert hit.title == "Story kestrel" and hit.outlet == "Allied Wire" and hit.published == dt.date(2025, 6, 2)
+    (again,) = await poll_due(library, LOCAL, HOUR, NOW + HOUR)
+    assert again.not_modified and again.new == 0
+    feeds.state["rss"] = ["kestrel", "osprey", "shrike"]
+    (third,) = await poll_due(library, LOCAL, HOUR, NOW + 2 * HOUR)
+    assert third.new == 1 and library.search("shrike").hits  # known items are not added again
+    (feed,) = library.store.feeds()
+    assert feed.items == 3 and feed.etag == '"3"' and feed.last_error is None
+
+
+async def test_atom_summaries_lead_to_the_article_pages(library, feeds):
+    result = await follow_feed(library, feeds.url("/atom"), LOCAL, None, HOUR, NOW)
+    assert result.new == 2 and feeds.hits["/article/harrier"] == 1
+    assert library.search("harrier").hits[0].title == "harrier drill"
+
+
+async def test_wordpress_rest_posts_are_indexed(library, feeds):
+    result = await follow_feed(library, feeds.url("/wp-json/wp/v2/posts"), LOCAL, None, HOUR, NOW)
+    assert result.new == 2
+    hit = library.search("petrel").hits[0]
+    assert hit.url == "https://blog.example.org/petrel/" and hit.outlet == "blog.example.org"
+
+
+async def test_polls_only_when_due(library, feeds):
+    await follow_feed(library, feeds.url("/rss"), LOCAL, None, HOUR, NOW)
+    assert await poll_due(library, LOCAL, HOUR, NOW + dt.timedelta(minutes=30)) == []
+    assert feeds.hits["/rss"] == 1
+
+
+async def test_a_failing_feed_backs_off_and_keeps_its_error(library, feeds):
+    feed = library.store.add_feed(feeds.url("/broken"), None, NOW)
+    (first,) = await poll_due(library, LOCAL, HOUR, NOW)
+    assert "HTTP 500" in first.error
+    (feed,) = library.store.feeds()
+    assert feed.failures == 1 and feed.next_poll == NOW + 2 * HOUR and "HTTP 500" in feed.last_error
+    assert await poll_due(library, LOCAL, HOUR, NOW + HOUR) == []  # not yet due again
+    await poll_due(library, LOCAL, HOUR, NOW + 2 * HOUR)
+    (feed,) = library.store.feeds()
+    assert feed.failures == 2 and feed.next_poll == NOW + 2 * HOUR + 4 * HOUR
+
+
+@pytest.mark.parametrize(("path", "reason"), [("/page", "no RSS or Atom items"), ("/broken", "HTTP 500")])
+async def test_following_something_that_is_not_a_working_feed_is_refused(library, feeds, path, reason):
+    with pytest.raises(FeedError, match=reason):
+        await follow_feed(library, feeds.url(path), LOCAL, None, HOUR, NOW)
+    assert library.store.feeds() == []
+
+
+def test_parse_feed_rejects_garbage():
+    for text in ("", "garbage \x00\x01", "[1, 2, 3]", '{"a": 1}'):
+        with pytest.raises(FeedError):
+            parse_feed(text)
