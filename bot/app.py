@@ -1,4 +1,5 @@
-"""The Discord client: slash commands registered on a command tree, synced on start-up, wired to handlers.
+"""The Discord client: slash commands registered on a command tree, synced on start-up, wired to handlers;
+background loops for digests, feeds, new seed files and saving the index.
 
 Settings and the library are injected (built in ``bot.__main__.main``). Commands sync to one guild when
 ``DISCORD_GUILD_ID`` is set (instant, for development), else globally and only when the command set changed
@@ -7,20 +8,23 @@ Settings and the library are injected (built in ``bot.__main__.main``). Commands
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
+from discord.ext import tasks
 
 from bot.cooldown import Cooldown
 from bot.handlers import Handlers, UserError
+from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.views import DYNAMIC_ITEMS
-from search.library import Library
+from search.library import Library, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +36,12 @@ class BriefBot(discord.Client):
         library: Library,
         *,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], dt.datetime] = utc_now,
+        background: bool = True,
         **client_options,
     ) -> None:
-        """``client_options`` go to ``discord.Client`` (e.g. ``guild_ready_timeout``)."""
+        """``clock`` drives cooldowns, ``wall_clock`` the digests; ``background`` starts the loops (tests drive
+        ``scheduler`` by hand instead); ``client_options`` go to ``discord.Client`` (e.g. guild_ready_timeout)."""
         # No gateway intents: interactions arrive regardless, and nothing here needs the guild cache.
         super().__init__(
             intents=discord.Intents.none(), allowed_mentions=discord.AllowedMentions.none(), **client_options
@@ -50,11 +57,40 @@ class BriefBot(discord.Client):
         )
         for command in build_commands(self.handlers):
             self.tree.add_command(command)
+        self.scheduler = DigestScheduler(self, wall_clock)
+        self.loops = []
+        if background:
+            self.loops = [
+                self._every(60, self.scheduler.tick),
+                self._every(60, self.scheduler.poll_feeds),
+                self._every(settings.seeds_poll_seconds, self.scheduler.refresh_seeds),
+                self._every(300, self.scheduler.save_index),
+            ]
         self.synced: str | None = None  # "guild", "global" or "unchanged", once setup_hook ran
+
+    def _every(self, seconds: float, work: Callable[[], Awaitable[object]]) -> tasks.Loop:
+        """A loop that waits for the gateway, then runs ``work``; a failure is logged and the loop goes on."""
+
+        async def iteration() -> None:
+            try:
+                await work()
+            except Exception:
+                log.exception("background task %s failed", work.__name__)
+
+        loop = tasks.loop(seconds=seconds)(iteration)
+        loop.before_loop(self.wait_until_ready)
+        return loop
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.sync_commands()
+        for loop in self.loops:
+            loop.start()
+
+    async def close(self) -> None:
+        for loop in self.loops:
+            loop.cancel()
+        await super().close()
 
     async def sync_commands(self) -> None:
         if self.settings.discord_guild_id:
@@ -112,8 +148,9 @@ def build_commands(handlers: Handlers) -> list[app_commands.Command]:
         await handlers.guarded(interaction, lambda: handlers.brief(interaction, topic))
 
     @app_commands.command(name="sources", description="The library: every source with outlet, date and size")
-    async def sources(interaction: discord.Interaction) -> None:
-        await handlers.guarded(interaction, lambda: handlers.sources(interaction))
+    @app_commands.describe(status="Show library health instead: what cleaning dropped, feeds' last polls")
+    async def sources(interaction: discord.Interaction, status: bool = False) -> None:
+        await handlers.guarded(interaction, lambda: handlers.sources(interaction, status))
 
     @app_commands.command(name="source", description="One source: metadata, summary and link")
     @app_commands.describe(id="The source (start typing its title or id)")
@@ -129,4 +166,81 @@ def build_commands(handlers: Handlers) -> list[app_commands.Command]:
 
     search.autocomplete("source")(complete_source)
     source.autocomplete("id")(complete_source)
-    return [search, brief, sources, source, help_]
+    return [search, brief, sources, source, help_, *_growth_commands(handlers)]
+
+
+def _growth_commands(handlers: Handlers) -> list[app_commands.Command | app_commands.Group]:
+    """/ingest, /feed and /digest: the library growing, and posting to channels (Manage Server to change)."""
+    manage = discord.Permissions(manage_guild=True)
+
+    @app_commands.command(name="ingest", description="Add a web page to the library now (Manage Server)")
+    @app_commands.describe(url="The page's link (http or https)")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def ingest(interaction: discord.Interaction, url: str) -> None:
+        await handlers.guarded(interaction, lambda: handlers.ingest(interaction, url))
+
+    feed = app_commands.Group(
+        name="feed", description="Feeds the library follows", guild_only=True, default_permissions=manage
+    )
+
+    @feed.command(name="add", description="Follow an RSS, Atom or WordPress feed")
+    @app_commands.describe(url="The feed's link, e.g. https://example.org/feed or …/wp-json/wp/v2/posts")
+    async def feed_add(interaction: discord.Interaction, url: str) -> None:
+        await handlers.guarded(interaction, lambda: handlers.feed_add(interaction, url))
+
+    @feed.command(name="list", description="The feeds followed, with their last poll")
+    async def feed_list(interaction: discord.Interaction) -> None:
+        await handlers.guarded(interaction, lambda: handlers.feed_list(interaction))
+
+    @feed.command(name="remove", description="Stop following a feed (its sources stay)")
+    @app_commands.describe(id="The feed number from /feed list")
+    async def feed_remove(interaction: discord.Interaction, id: int) -> None:  # noqa: A002
+        await handlers.guarded(interaction, lambda: handlers.feed_remove(interaction, id))
+
+    digest = app_commands.Group(name="digest", description="A daily digest of new sources", guild_only=True)
+
+    @digest.command(name="subscribe", description="Post a digest here every day (Manage Server)")
+    @app_commands.describe(
+        time="Local time, HH:MM (24-hour)",
+        timezone="Time zone, e.g. Asia/Seoul",
+        channel="Where to post (default: this channel)",
+        topics="Topics to follow, separated by commas",
+        quiet="Post nothing on days with nothing new",
+    )
+    async def subscribe(
+        interaction: discord.Interaction,
+        time: str,
+        timezone: str,
+        channel: discord.TextChannel | None = None,
+        topics: str | None = None,
+        quiet: bool = False,
+    ) -> None:
+        channel_id = channel.id if channel else None
+        await handlers.guarded(
+            interaction, lambda: handlers.digest_subscribe(interaction, time, timezone, channel_id, topics, quiet)
+        )
+
+    @digest.command(name="list", description="This server's digest subscriptions")
+    async def digest_list(interaction: discord.Interaction) -> None:
+        await handlers.guarded(interaction, lambda: handlers.digest_list(interaction))
+
+    @digest.command(name="unsubscribe", description="Cancel a digest (Manage Server)")
+    @app_commands.describe(id="The digest number from /digest list")
+    async def unsubscribe(interaction: discord.Interaction, id: int) -> None:  # noqa: A002
+        await handlers.guarded(interaction, lambda: handlers.digest_unsubscribe(interaction, id))
+
+    @digest.command(name="preview", description="What this channel's digest would post now (only you see it)")
+    @app_commands.describe(topics="Topics to try, separated by commas")
+    async def preview(interaction: discord.Interaction, topics: str | None = None) -> None:
+        await handlers.guarded(interaction, lambda: handlers.digest_preview(interaction, topics))
+
+    @subscribe.autocomplete("timezone")
+    async def complete_zone(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in handlers.autocomplete_timezone(current)]
+
+    @unsubscribe.autocomplete("id")
+    async def complete_subscription(interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=n, value=v) for n, v in await handlers.autocomplete_subscription(interaction)]
+
+    return [ingest, feed, digest]

@@ -11,8 +11,10 @@ import math
 import discord
 
 from search.brief import Brief
+from search.digest import Digest
 from search.models import Hit, Passage, SearchResult, SourceInfo
 from search.snippet import escape_markdown
+from search.store import Feed, Subscription
 
 TITLE = 256
 DESCRIPTION = 4096
@@ -209,6 +211,13 @@ HELP = [
     ),
     ("/sources", "The library: every source with its outlet, date and size."),
     ("/source id:<source>", "One source: metadata, a three-sentence summary and its link."),
+    ("/sources status:True", "Library health: what cleaning dropped per source, and each feed's last poll."),
+    (
+        "/digest subscribe time:<HH:MM> timezone:<zone> [channel] [topics]",
+        "A daily digest of new sources (Manage Server). Also /digest list, /digest preview, /digest unsubscribe.",
+    ),
+    ("/ingest url:<link>", "Add a web page to the library now (Manage Server)."),
+    ("/feed add url:<feed>", "Follow an RSS, Atom or WordPress feed (Manage Server). Also /feed list, /feed remove."),
     ("/help", "This message."),
 ]
 
@@ -222,3 +231,107 @@ def help_embed() -> discord.Embed:
     for name, value in HELP:
         embed.add_field(name=name, value=value, inline=False)
     return embed
+
+
+def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
+    """A digest as messages of whole items: ≤ 10 embeds and ≤ 6,000 characters each, never split mid-item."""
+    since = f" since {digest.since:%Y-%m-%d %H:%M} UTC" if digest.since else ""
+    if digest.empty:
+        return [
+            [discord.Embed(title=clip(heading, TITLE), description=f"Nothing new in the library{since}.", colour=COLOR)]
+        ]
+    parts = [
+        discord.Embed(
+            title=clip(heading, TITLE),
+            description=clip(
+                f"{len(digest.items)} new source(s){since}. Summaries are quoted from the sources.", DESCRIPTION
+            ),
+            colour=COLOR,
+        )
+    ]
+    for item in digest.items:
+        embed = discord.Embed(title=clip(item.title, TITLE), url=item.url, colour=COLOR)
+        text = " ".join(escape_markdown(s) for s in item.summary)
+        if item.also:
+            others = ", ".join(
+                f"[{escape_markdown(clip(r.outlet or r.title, 60))}]({r.url})"
+                if r.url
+                else escape_markdown(clip(r.title, 60))
+                for r in item.also
+            )
+            text += f"\n\nAlso reported by: {others}"
+        embed.description = clip(text or "No summary.", 1500)
+        embed.set_footer(
+            text=clip(" · ".join(filter(None, [item.outlet, _date(item.published), item.source_id])), FOOTER)
+        )
+        parts.append(embed)
+    for topic in digest.topics:
+        embed = discord.Embed(title=clip(f"Topic: {topic.topic}", TITLE), colour=COLOR)
+        if not topic.passages:
+            embed.description = "Nothing new on this topic."
+        for p in topic.passages[:FIELDS]:
+            meta = _meta(None, None, p.url, p.passage_id)
+            embed.add_field(
+                name=clip(p.title, FIELD_NAME), value=clip(f"{p.snippet}\n{meta}", FIELD_VALUE), inline=False
+            )
+        parts.append(fit([embed])[0])
+    messages: list[list[discord.Embed]] = [[]]
+    for embed in parts:
+        current = messages[-1]
+        if current and (len(current) == 10 or sum(map(embed_length, current)) + embed_length(embed) > MESSAGE_TOTAL):
+            messages.append([])
+        messages[-1].append(embed)
+    return messages
+
+
+def health_embed(sources: list[SourceInfo], feeds: list[Feed]) -> discord.Embed:
+    """Per source: kept passages and what cleaning dropped; per feed: last poll, last error, items."""
+    embed = discord.Embed(title="Library health", colour=COLOR)
+    undated = sum(1 for s in sources if s.published is None)
+    embed.description = f"{len(sources)} sources ({undated} undated), {len(feeds)} feed(s)"
+    lines = [
+        f"`{s.source_id}` {s.passages} passages · dropped {s.dropped.boilerplate_lines} boilerplate, "
+        f"{s.dropped.duplicate_lines} duplicate, {s.dropped.tail_lines} trailing"
+        + ("" if s.published else " · undated")
+        for s in sources
+    ]
+    _add_line_fields(embed, "Sources", lines[:60])
+    feed_lines = [
+        f"#{f.id} {escape_markdown(clip(f.url, 120))} · {f.items} items · last poll "
+        + (f"{f.last_poll:%Y-%m-%d %H:%M}" if f.last_poll else "never")
+        + (f" · error: {escape_markdown(clip(f.last_error, 120))}" if f.last_error else "")
+        for f in feeds
+    ]
+    if feed_lines:
+        _add_line_fields(embed, "Feeds", feed_lines[:40])
+    return fit([embed], notice="more with `briefbot sources --status`")[0]
+
+
+def feeds_embed(feeds: list[Feed]) -> discord.Embed:
+    embed = discord.Embed(title="Followed feeds", colour=COLOR)
+    if not feeds:
+        embed.description = "No feeds yet. Add one with /feed add url:<feed URL>."
+        return embed
+    lines = [
+        f"**#{f.id}** {escape_markdown(clip(f.url, 150))} · {f.items} items"
+        + (f" · last error: {escape_markdown(clip(f.last_error, 100))}" if f.last_error else "")
+        for f in feeds
+    ]
+    _add_line_fields(embed, "Feeds", lines)
+    return fit([embed])[0]
+
+
+def subscriptions_embed(subscriptions: list[Subscription]) -> discord.Embed:
+    embed = discord.Embed(title="Digest subscriptions", colour=COLOR)
+    if not subscriptions:
+        embed.description = "None yet. Add one with /digest subscribe time:09:00 timezone:Asia/Seoul."
+        return embed
+    lines = [
+        f"**#{s.id}** <#{s.channel_id}> daily at {s.time:%H:%M} {s.timezone}"
+        + (f" · topics: {escape_markdown(', '.join(s.topics))}" if s.topics else "")
+        + (" · quiet when nothing is new" if s.quiet else "")
+        + ("" if s.enabled else f" · **disabled**: {escape_markdown(s.disabled_reason or '')}")
+        for s in subscriptions
+    ]
+    _add_line_fields(embed, "Subscriptions", lines)
+    return fit([embed])[0]

@@ -7,9 +7,11 @@ id, and the full traceback goes to the log under that id.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import math
 import uuid
+import zoneinfo
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -19,8 +21,14 @@ from bot import embeds
 from bot.autocomplete import rank_sources
 from bot.cooldown import Cooldown
 from bot.views import library_view, search_view
+from search.digest import scheduled_at
+from search.feeds import FeedError, follow_feed
+from search.fetch import FetchError
+from search.ingest import IngestError
 from search.library import MAX_LIMIT, UnknownSourceError
 from search.query import parse_query
+from search.store import DuplicateError
+from search.web import ingest_url
 
 if TYPE_CHECKING:
     from bot.app import BriefBot
@@ -31,6 +39,11 @@ Interaction = discord.Interaction["BriefBot"]
 
 class UserError(Exception):
     """Something the user can fix; the message is shown to them as is."""
+
+
+# Failures whose message is a short answer for the user (they say what went wrong and are not bugs).
+USER_ERRORS = (UserError, UnknownSourceError, FetchError, IngestError, DuplicateError, FeedError)
+MAX_TOPICS = 5
 
 
 class Handlers:
@@ -45,8 +58,8 @@ class Handlers:
         """Run ``action``; turn failures into an ephemeral answer the user can act on."""
         try:
             await action()
-        except (UserError, UnknownSourceError) as error:
-            await self.reply(interaction, str(error.args[0]), ephemeral=True)
+        except USER_ERRORS as error:
+            await self.reply(interaction, str(error.args[0]) if error.args else type(error).__name__, ephemeral=True)
         except Exception:
             error_id = uuid.uuid4().hex[:8]
             log.exception("error %s while handling %s", error_id, _describe(interaction))
@@ -146,7 +159,11 @@ class Handlers:
         await self.reply(interaction, embed=embeds.brief_embed(brief))
 
     # -- /sources, /source, /help -------------------------------------------------------------------------
-    async def sources(self, interaction: Interaction) -> None:
+    async def sources(self, interaction: Interaction, status: bool = False) -> None:
+        if status:
+            feeds = await asyncio.to_thread(self.library.store.feeds)
+            await self.reply(interaction, embed=embeds.health_embed(self.library.sources(), feeds))
+            return
         await interaction.response.send_message(**self._library_message(interaction.user.id, 1))
 
     def _library_message(self, owner: int, page: int) -> dict:
@@ -174,6 +191,167 @@ class Handlers:
 
     async def help(self, interaction: Interaction) -> None:
         await self.reply(interaction, embed=embeds.help_embed(), ephemeral=True)
+
+    # -- growing the library: /ingest, /feed ------------------------------------------------------------
+    @staticmethod
+    def _require_manage_server(interaction: Interaction) -> None:
+        if interaction.guild_id is None:
+            raise UserError("That command works in a server, not in direct messages.")
+        if not interaction.permissions.manage_guild:
+            raise UserError("You need the Manage Server permission for that.")
+
+    async def ingest(self, interaction: Interaction, url: str) -> None:
+        self._require_manage_server(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        source = await ingest_url(self.library, url.strip(), self.bot.settings.fetch_policy())
+        passages = len(self.library.passages_of(source.source_id))
+        await self.reply(
+            interaction,
+            f"Added “{embeds.clip(source.display_title, 200)}” ({passages} passages) as `{source.source_id}`; "
+            "it is searchable now.",
+            ephemeral=True,
+        )
+
+    async def feed_add(self, interaction: Interaction, url: str) -> None:
+        self._require_manage_server(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        settings = self.bot.settings
+        result = await follow_feed(
+            self.library,
+            url.strip(),
+            settings.fetch_policy(),
+            str(interaction.user.id),
+            settings.feed_interval,
+            self.bot.scheduler.clock(),
+        )
+        await self.reply(
+            interaction, f"Following feed #{result.feed.id}: {result.new} new item(s) added.", ephemeral=True
+        )
+
+    async def feed_list(self, interaction: Interaction) -> None:
+        feeds = await asyncio.to_thread(self.library.store.feeds)
+        await self.reply(interaction, embed=embeds.feeds_embed(feeds), ephemeral=True)
+
+    async def feed_remove(self, interaction: Interaction, feed_id: int) -> None:
+        self._require_manage_server(interaction)
+        if not await asyncio.to_thread(self.library.store.remove_feed, feed_id):
+            raise UserError(f"There is no feed #{feed_id}. See /feed list.")
+        await self.reply(
+            interaction, f"Stopped following feed #{feed_id}; its sources stay in the library.", ephemeral=True
+        )
+
+    # -- /digest --------------------------------------------------------------------------------------
+    async def digest_subscribe(
+        self,
+        interaction: Interaction,
+        time: str,
+        timezone: str,
+        channel_id: int | None,
+        topics: str | None,
+        quiet: bool,
+    ) -> None:
+        self._require_manage_server(interaction)
+        at = _parse_time(time)
+        zone = _parse_zone(timezone)
+        topic_list = _parse_topics(topics, self.library)
+        now = self.bot.scheduler.clock()
+        subscription = await asyncio.to_thread(
+            self.library.store.add_subscription,
+            guild_id=interaction.guild_id,
+            channel_id=channel_id or interaction.channel_id,
+            time=at,
+            timezone=zone,
+            topics=topic_list,
+            quiet=quiet,
+            created_by=interaction.user.id,
+            now=now,
+        )
+        first = _next_time(at, zone, now)
+        await self.reply(
+            interaction,
+            f"Digest #{subscription.id} will be posted in <#{subscription.channel_id}> every day at {at:%H:%M} "
+            f"{zone}; the first <t:{int(first.timestamp())}:R>.",
+            ephemeral=True,
+        )
+
+    async def digest_list(self, interaction: Interaction) -> None:
+        subscriptions = await asyncio.to_thread(self.library.store.subscriptions, interaction.guild_id)
+        await self.reply(interaction, embed=embeds.subscriptions_embed(subscriptions), ephemeral=True)
+
+    async def digest_unsubscribe(self, interaction: Interaction, subscription_id: int) -> None:
+        self._require_manage_server(interaction)
+        removed = await asyncio.to_thread(
+            self.library.store.remove_subscription, subscription_id, interaction.guild_id or 0
+        )
+        if not removed:
+            raise UserError(f"There is no digest #{subscription_id} in this server. See /digest list.")
+        await self.reply(interaction, f"Digest #{subscription_id} is cancelled.", ephemeral=True)
+
+    async def digest_preview(self, interaction: Interaction, topics: str | None) -> None:
+        """What this channel's digest would post now (privately)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        scheduler, store = self.bot.scheduler, self.library.store
+        now = scheduler.clock()
+        mine = [
+            s
+            for s in await asyncio.to_thread(store.subscriptions, interaction.guild_id)
+            if s.channel_id == interaction.channel_id
+        ]
+        if mine:
+            since = await asyncio.to_thread(store.last_covered, mine[0].id) or mine[0].created
+            topic_list = _parse_topics(topics, self.library) if topics else mine[0].topics
+        else:
+            since, topic_list = now - dt.timedelta(days=1), _parse_topics(topics, self.library)
+        digest = await scheduler.preview(topic_list, since, now)
+        for message in embeds.digest_messages(digest, "Digest preview (only you see this)"):
+            await interaction.followup.send(
+                embeds=message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+
+    @staticmethod
+    def autocomplete_timezone(current: str) -> list[str]:
+        needle = current.casefold().replace(" ", "_")
+        zones = sorted(zoneinfo.available_timezones())
+        starts = [z for z in zones if z.casefold().startswith(needle) or z.casefold().split("/")[-1].startswith(needle)]
+        within = [z for z in zones if needle in z.casefold() and z not in starts]
+        return (starts + within)[:25]
+
+    async def autocomplete_subscription(self, interaction: Interaction) -> list[tuple[str, int]]:
+        subscriptions = await asyncio.to_thread(self.library.store.subscriptions, interaction.guild_id)
+        return [(f"#{s.id} daily at {s.time:%H:%M} {s.timezone}"[:100], s.id) for s in subscriptions][:25]
+
+
+def _parse_time(text: str) -> dt.time:
+    try:
+        hours, minutes = text.strip().split(":")
+        return dt.time(int(hours), int(minutes))
+    except ValueError:
+        raise UserError(f"Give the time as HH:MM in 24-hour form, e.g. 09:00 (not {text!r}).") from None
+
+
+def _parse_zone(name: str) -> str:
+    name = name.strip()
+    if name not in zoneinfo.available_timezones():
+        raise UserError(f"Unknown time zone {name!r}: pick one from the list, e.g. Asia/Seoul or Europe/London.")
+    return name
+
+
+def _parse_topics(text: str | None, library) -> list[str]:
+    topics = [t.strip() for t in (text or "").split(",") if t.strip()]
+    if len(topics) > MAX_TOPICS:
+        raise UserError(f"At most {MAX_TOPICS} topics, separated by commas.")
+    for topic in topics:
+        problem = parse_query(topic, library.analyzer).problem
+        if problem:
+            raise UserError(f"Topic {topic!r}: {problem}")
+    return topics
+
+
+def _next_time(at: dt.time, zone: str, now: dt.datetime) -> dt.datetime:
+    tz = zoneinfo.ZoneInfo(zone)
+    today = now.astimezone(tz).date()
+    moment = scheduled_at(today, at, tz)
+    return moment if moment > now else scheduled_at(today + dt.timedelta(days=1), at, tz)
 
 
 def _describe(interaction: Interaction) -> str:

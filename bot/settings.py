@@ -1,14 +1,18 @@
-"""Typed settings from the environment and ``.env`` (pydantic-settings, which reads ``.env`` with python-dotenv).
+"""Typed settings from the environment and ``.env`` (pydantic-settings reads ``.env`` with python-dotenv).
 
 Built inside ``main()``, never at import time. The token is a ``SecretStr``: it prints as ``**********``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from search.fetch import FetchPolicy
 
 
 class Settings(BaseSettings):
@@ -21,3 +25,31 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     search_cooldown_seconds: float = Field(default=5.0, ge=0, description="per-user cooldown on /search")
     brief_cooldown_seconds: float = Field(default=20.0, ge=0, description="per-user cooldown on /brief")
+    digest_grace_hours: float = Field(default=6.0, ge=0, le=23, description="post a missed digest this late")
+    feed_poll_minutes: float = Field(default=30.0, gt=0, description="how often each feed is polled")
+    seeds_poll_seconds: float = Field(default=60.0, gt=0, description="how often SEEDS_DIR is checked")
+    fetch_max_mb: float = Field(default=5.0, gt=0, description="largest page or feed downloaded")
+    fetch_allow_networks: str = Field(
+        default="", description="comma-separated networks fetching may reach although private (e.g. 10.0.0.0/8)"
+    )
+
+    @field_validator("fetch_allow_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            ipaddress.ip_network(part, strict=False)  # ValueError names the bad network
+        return value
+
+    def fetch_policy(self) -> FetchPolicy:
+        networks = [
+            ipaddress.ip_network(p.strip(), strict=False) for p in self.fetch_allow_networks.split(",") if p.strip()
+        ]
+        return FetchPolicy(max_bytes=int(self.fetch_max_mb * 2**20), allowed_networks=networks)
+
+    @property
+    def digest_grace(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.digest_grace_hours)
+
+    @property
+    def feed_interval(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.feed_poll_minutes)

@@ -30,7 +30,8 @@ def button(message: dict, label: str) -> str:
 async def test_commands_sync_globally_once_then_only_when_changed(start_bot, discord_api):
     first = await start_bot()
     assert first.synced == "global" and discord_api.sync_requests == ["global"]
-    assert {c["name"] for c in discord_api.commands["global"]} == {"search", "brief", "sources", "source", "help"}
+    names = {c["name"] for c in discord_api.commands["global"]}
+    assert names == {"search", "brief", "sources", "source", "help", "ingest", "feed", "digest"}
     await first.close()
     second = await start_bot()
     assert second.synced == "unchanged" and discord_api.sync_requests == ["global"]
@@ -155,7 +156,9 @@ async def test_source_autocomplete_and_details(bot, discord_api):
 async def test_help_lists_every_command(bot, discord_api):
     record = await discord_api.command("help")
     names = [f["name"].split()[0] for f in record.message["embeds"][0]["fields"]]
-    assert record.ephemeral and names == ["/search", "/brief", "/sources", "/source", "/help"]
+    assert record.ephemeral and names == [
+        "/search", "/brief", "/sources", "/source", "/sources", "/digest", "/ingest", "/feed", "/help",
+    ]
 
 
 async def test_cooldowns_say_when_to_retry(start_bot, discord_api):
