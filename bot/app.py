@@ -118,11 +118,28 @@ class BriefBot(discord.Client):
 
     async def _on_tree_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Errors raised before a handler ran (e.g. a failed transform); handlers guard their own."""
+        log.warning("could not run %s: %r", interaction.data and interaction.data.get("name"), error)
 
         async def fail():
             raise UserError("That command could not be read. Try /help.") from error
 
         await self.handlers.guarded(interaction, fail)
+
+
+class PostableChannel(app_commands.Transformer):
+    """A text or announcement channel option, taken from the interaction's resolved data: the bot keeps no
+    guild cache (no gateway intents), so discord.TextChannel, which looks the channel up there, would fail."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news]
+
+    async def transform(self, interaction: discord.Interaction, value: app_commands.AppCommandChannel):
+        return value
 
 
 def build_commands(handlers: Handlers) -> list[app_commands.Command]:
@@ -212,7 +229,7 @@ def _growth_commands(handlers: Handlers) -> list[app_commands.Command | app_comm
         interaction: discord.Interaction,
         time: str,
         timezone: str,
-        channel: discord.TextChannel | None = None,
+        channel: app_commands.Transform[app_commands.AppCommandChannel, PostableChannel] | None = None,
         topics: str | None = None,
         quiet: bool = False,
     ) -> None:

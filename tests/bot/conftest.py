@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import shutil
 
 import discord
@@ -23,6 +24,16 @@ class Clock:
         self.now = 1000.0
 
     def __call__(self) -> float:
+        return self.now
+
+
+class WallClock:
+    """A UTC clock the tests move by hand (for digests and first-seen times)."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
         return self.now
 
 
@@ -67,11 +78,14 @@ async def start_bot(discord_api, make_settings):
     """Start a BriefBot against the stand-in; returns it once it is ready. All are closed after the test."""
     running: list[BriefBot] = []
 
-    async def start(clock=None, **overrides) -> BriefBot:
+    async def start(clock=None, wall_clock=None, background=True, **overrides) -> BriefBot:
         settings = make_settings(**overrides)
-        library = await asyncio.to_thread(Library(settings.seeds_dir, settings.data_dir).open)
+        library_options = {"clock": wall_clock} if wall_clock else {}
+        library = await asyncio.to_thread(Library(settings.seeds_dir, settings.data_dir, **library_options).open)
         options = {"clock": clock} if clock else {}
-        bot = BriefBot(settings, library, guild_ready_timeout=0.01, **options)
+        if wall_clock:
+            options["wall_clock"] = wall_clock
+        bot = BriefBot(settings, library, guild_ready_timeout=0.01, background=background, **options)
         bot.runner = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))
         running.append(bot)
         await asyncio.wait_for(bot.wait_until_ready(), 10)

@@ -72,6 +72,7 @@ class FakeDiscord:
         self.identified = asyncio.Event()
         self.channels = {CHANNEL_ID}
         self.forbidden_channels: set[int] = set()
+        self.dm_channels: dict[int, str] = {}  # DM channel -> the user it reaches
         self._seq = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -233,6 +234,19 @@ class FakeDiscord:
                 {**c, "id": str(self.snowflake()), "application_id": str(APP_ID), "version": "1"} for c in body
             ]
             return _json(self.commands[scope])
+        if path == "/users/@me/channels" and request.method == "POST":
+            channel = self.snowflake()
+            self.channels.add(channel)
+            self.dm_channels[channel] = body["recipient_id"]
+            return _json(
+                {
+                    "id": str(channel),
+                    "type": 1,
+                    "last_message_id": None,
+                    "flags": 0,
+                    "recipients": [{**ALICE, "id": str(body["recipient_id"])}],
+                }
+            )
         if parts[0] == "channels" and parts[-1] == "messages" and request.method == "POST":
             channel = int(parts[1])
             if channel not in self.channels:
@@ -313,7 +327,9 @@ class FakeDiscord:
         return _json(message)
 
     # -- helpers the tests call -------------------------------------------------------------------------
-    def new_interaction(self, kind: int, data: dict, user: dict, message: dict | None = None) -> Interaction:
+    def new_interaction(
+        self, kind: int, data: dict, user: dict, message: dict | None = None, permissions: str = "2251799813685247"
+    ) -> Interaction:
         interaction_id = self.snowflake()
         payload = {
             "id": str(interaction_id),
@@ -334,7 +350,7 @@ class FakeDiscord:
             "member": {
                 "user": user,
                 "roles": [],
-                "permissions": "2251799813685247",
+                "permissions": permissions,
                 "joined_at": "2024-01-01T00:00:00+00:00",
                 "deaf": False,
                 "mute": False,
@@ -368,18 +384,48 @@ class FakeDiscord:
                     return command["id"]
         return "0"
 
-    async def command(self, name: str, options: dict | None = None, user: dict = ALICE) -> Interaction:
+    async def command(
+        self,
+        name: str,
+        options: dict | None = None,
+        user: dict = ALICE,
+        *,
+        sub: str | None = None,
+        permissions: str = "2251799813685247",
+    ) -> Interaction:
+        """Run a slash command (``sub``: a subcommand of a group); a Channel value becomes a channel option."""
+        opts = [_option(k, v) for k, v in (options or {}).items()]
+        channels = [v for v in (options or {}).values() if isinstance(v, Channel)]
+        resolved = {
+            "channels": {
+                str(c.id): {
+                    "id": str(c.id),
+                    "type": 0,
+                    "name": "news",
+                    "permissions": permissions,
+                    "guild_id": str(GUILD_ID),
+                }
+                for c in channels
+            }
+        }
+        if sub:
+            opts = [{"name": sub, "type": 1, "options": opts}]
         data = {
             "id": self.command_id(name),
             "name": name,
             "type": 1,
             "guild_id": str(GUILD_ID),
-            "options": [_option(k, v) for k, v in (options or {}).items()],
+            "options": opts,
+            "resolved": resolved,
         }
-        return await self.interact(self.new_interaction(2, data, user))
+        return await self.interact(self.new_interaction(2, data, user, permissions=permissions))
 
-    async def autocomplete(self, name: str, options: dict, focused: str, user: dict = ALICE) -> list[dict]:
+    async def autocomplete(
+        self, name: str, options: dict, focused: str, user: dict = ALICE, *, sub: str | None = None
+    ) -> list[dict]:
         opts = [{**_option(k, v), **({"focused": True} if k == focused else {})} for k, v in options.items()]
+        if sub:
+            opts = [{"name": sub, "type": 1, "options": opts}]
         data = {"id": self.command_id(name), "name": name, "type": 1, "guild_id": str(GUILD_ID), "options": opts}
         record = self.new_interaction(4, data, user)
         self._last_choices = None
@@ -486,7 +532,16 @@ def message_problems(body: dict) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class Channel:
+    """A channel passed as a slash-command option."""
+
+    id: int
+
+
 def _option(name: str, value) -> dict:
+    if isinstance(value, Channel):
+        return {"name": name, "type": 7, "value": str(value.id)}
     kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
     return {"name": name, "type": kind, "value": value}
 

@@ -157,7 +157,15 @@ async def test_help_lists_every_command(bot, discord_api):
     record = await discord_api.command("help")
     names = [f["name"].split()[0] for f in record.message["embeds"][0]["fields"]]
     assert record.ephemeral and names == [
-        "/search", "/brief", "/sources", "/source", "/sources", "/digest", "/ingest", "/feed", "/help",
+        "/search",
+        "/brief",
+        "/sources",
+        "/source",
+        "/sources",
+        "/digest",
+        "/ingest",
+        "/feed",
+        "/help",
     ]
 
 
