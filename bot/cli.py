@@ -7,6 +7,8 @@ Exit codes: 0 done (an empty result included), 1 a clear failure (unknown source
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -19,8 +21,16 @@ from pydantic import BaseModel, ValidationError
 from bot import text
 from bot.settings import Settings
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
+from search.digest import build_digest
 from search.evaluate import evaluate_collection
-from search.library import MAX_LIMIT, Library, UnknownSourceError
+from search.feeds import FeedError, follow_feed, poll_due
+from search.fetch import FetchError
+from search.ingest import IngestError
+from search.library import MAX_LIMIT, Library, UnknownSourceError, utc_now
+from search.store import DuplicateError
+from search.web import ingest_url
+
+FAILURES = (UnknownSourceError, FileNotFoundError, FetchError, IngestError, DuplicateError, FeedError)
 
 log = logging.getLogger("briefbot")
 
@@ -30,6 +40,14 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _moment(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM): {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _limit(value: str) -> int:
@@ -75,7 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="published on or after")
     brief.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="published on or before")
 
-    commands.add_parser("sources", parents=[common], help="list the library")
+    sources = commands.add_parser("sources", parents=[common], help="list the library")
+    sources.add_argument("--status", action="store_true", help="health: what cleaning dropped; feeds' last polls")
+
+    ingest = commands.add_parser("ingest", parents=[common], help="add a web page to the library")
+    ingest.add_argument("url")
+
+    feed = commands.add_parser("feed", parents=[common], help="feeds the library follows")
+    feed_actions = feed.add_subparsers(dest="action", required=True, metavar="ACTION")
+    feed_actions.add_parser("add", parents=[common], help="follow a feed").add_argument("url")
+    feed_actions.add_parser("list", parents=[common], help="the feeds followed")
+    feed_actions.add_parser("remove", parents=[common], help="stop following a feed").add_argument("id", type=int)
+    feed_actions.add_parser("poll", parents=[common], help="poll every feed now")
+
+    digest = commands.add_parser("digest", parents=[common], help="what a digest would post now")
+    digest.add_argument("--since", type=_moment, metavar="WHEN", help="new since (default: 24 hours ago)")
+    digest.add_argument("--topics", default="", help="comma-separated topics")
     source = commands.add_parser("source", parents=[common], help="one source: metadata and passages")
     source.add_argument("source_id", metavar="ID")
 
@@ -103,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     try:
         return _run(args, settings)
-    except (UnknownSourceError, FileNotFoundError) as error:
+    except FAILURES as error:
         print(f"briefbot: {error.args[0] if error.args else error}", file=sys.stderr)
         return 1
 
@@ -145,7 +178,25 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _emit(args, brief, text.brief_text(brief))
     if args.command == "sources":
         sources = library.sources()
-        return _emit(args, {"sources": [s.model_dump(mode="json") for s in sources]}, text.sources_text(sources))
+        payload = {"sources": [s.model_dump(mode="json") for s in sources]}
+        if not args.status:
+            return _emit(args, payload, text.sources_text(sources))
+        feeds = library.store.feeds()
+        payload["feeds"] = [dataclasses.asdict(f) for f in feeds]
+        return _emit(args, json.loads(json.dumps(payload, default=str)), text.health_text(sources, feeds))
+    if args.command in ("ingest", "feed"):
+        return _grow(args, settings, library)
+    if args.command == "digest":
+        now = utc_now()
+        topics = [t.strip() for t in args.topics.split(",") if t.strip()]
+        digest = build_digest(
+            library,
+            since=args.since or now - dt.timedelta(days=1),
+            until=now,
+            topics=topics,
+            first_seen=library.store.first_seen(),
+        )
+        return _emit(args, digest, text.digest_text(digest))
     if args.command == "source":
         info = library.source_info(args.source_id)
         passages = library.passages_of(args.source_id)
@@ -157,6 +208,44 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         }
         return _emit(args, payload, text.source_text(info, passages, summary))
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _grow(args: argparse.Namespace, settings: Settings, library: Library) -> int:
+    """ingest and feed: network work in one event loop; the index is saved afterwards."""
+    policy, interval = settings.fetch_policy(), settings.feed_interval
+    if args.command == "ingest":
+        source = asyncio.run(ingest_url(library, args.url, policy))
+        library.save_index()
+        count = len(library.passages_of(source.source_id))
+        return _emit(
+            args,
+            library.source_info(source.source_id),
+            f"Added {source.source_id}: {source.display_title} ({count} passages)",
+        )
+    if args.action == "add":
+        result = asyncio.run(follow_feed(library, args.url, policy, "cli", interval, utc_now()))
+        library.save_index()
+        return _emit(
+            args,
+            {"feed": result.feed.id, "new": result.new},
+            f"Following feed #{result.feed.id}: {result.new} new item(s) added",
+        )
+    if args.action == "poll":
+        results = asyncio.run(poll_due(library, policy, interval, utc_now() + dt.timedelta(days=3650)))
+        library.save_index()
+        rows = [{"feed": r.feed.id, "url": r.feed.url, "new": r.new, "error": r.error} for r in results]
+        plain = "\n".join(f"#{r['feed']} {r['url']}: {r['error'] or str(r['new']) + ' new'}" for r in rows)
+        return _emit(args, {"polled": rows}, plain or "No feeds followed.")
+    if args.action == "remove":
+        if not library.store.remove_feed(args.id):
+            raise FileNotFoundError(f"there is no feed #{args.id}")
+        return _emit(args, {"removed": args.id}, f"Stopped following feed #{args.id}")
+    feeds = library.store.feeds()
+    return _emit(
+        args,
+        {"feeds": json.loads(json.dumps([dataclasses.asdict(f) for f in feeds], default=str))},
+        text.feeds_text(feeds),
+    )
 
 
 def _emit(args: argparse.Namespace, payload: BaseModel | dict, plain: str) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from search.brief import Brief
+from search.digest import Digest
 from search.evaluate import EvalResult
 from search.models import Passage, SearchResult, SourceInfo
+from search.store import Feed
 
 
 def _byline(title: str, outlet: str | None, published: object | None) -> str:
@@ -92,3 +94,46 @@ def eval_text(result: EvalResult) -> str:
             f"Recall@100   {result.recall_100:.4f}",
         ]
     )
+
+
+def digest_text(digest: Digest) -> str:
+    since = f" since {digest.since:%Y-%m-%d %H:%M} UTC" if digest.since else ""
+    if digest.empty:
+        return f"Nothing new in the library{since}."
+    lines = [f"{len(digest.items)} new source(s){since}", ""]
+    for item in digest.items:
+        lines.append(f"* {_byline(item.title, item.outlet, item.published)}  [{item.source_id}]")
+        lines += [f"    {sentence}" for sentence in item.summary]
+        if item.url:
+            lines.append(f"    {item.url}")
+        for ref in item.also:
+            lines.append(f"    also: {_byline(ref.title, ref.outlet, None)}" + (f" {ref.url}" if ref.url else ""))
+    for topic in digest.topics:
+        lines += ["", f"Topic: {topic.topic}"]
+        lines += [f"    [{p.passage_id}] {p.snippet}" for p in topic.passages] or ["    nothing new"]
+    return "\n".join(lines)
+
+
+def health_text(sources: list[SourceInfo], feeds: list[Feed]) -> str:
+    lines = [f"{'source':<28} {'passages':>8} {'boilerplate':>11} {'duplicate':>9} {'trailing':>8}  dated"]
+    for s in sources:
+        d = s.dropped
+        lines.append(
+            f"{s.source_id[:28]:<28} {s.passages:>8} {d.boilerplate_lines:>11} {d.duplicate_lines:>9} "
+            f"{d.tail_lines:>8}  {'yes' if s.published else 'no'}"
+        )
+    lines += ["", feeds_text(feeds)]
+    return "\n".join(lines)
+
+
+def feeds_text(feeds: list[Feed]) -> str:
+    if not feeds:
+        return "No feeds followed."
+    lines = []
+    for f in feeds:
+        polled = f"{f.last_poll:%Y-%m-%d %H:%M}" if f.last_poll else "never"
+        lines.append(
+            f"#{f.id} {f.url} · {f.items} items · last poll {polled}"
+            + (f" · error: {f.last_error}" if f.last_error else "")
+        )
+    return "\n".join(lines)

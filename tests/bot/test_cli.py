@@ -1,5 +1,6 @@
 """The briefbot CLI, run in-process (exit codes, text and the JSON contract) and once as a real command."""
 
+import asyncio
 import json
 import shutil
 import subprocess
@@ -195,3 +196,71 @@ def test_source_json_includes_a_summary(cli):
     code, out, _ = cli("source", "001_0b12affa1a3745eb", "--json")
     summary = json.loads(out)["summary"]
     assert code == 0 and len(summary["sentences"]) == 3
+
+
+def test_sources_status_reports_cleaning_and_feeds(cli):
+    code, out, _ = cli("sources", "--status", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["feeds"] == [] and len(data["sources"]) == 5
+    assert {s["dropped"]["tail_lines"] for s in data["sources"] if s["source_id"].startswith("004")} == {23}
+    code, out, _ = cli("sources", "--status")
+    assert "boilerplate" in out and "No feeds followed." in out
+
+
+def test_digest_json_lists_new_sources_and_topics(cli):
+    code, out, _ = cli("digest", "--since", "2000-01-01", "--topics", "THAAD, Taiwan", "--json")
+    data = json.loads(out)
+    assert code == 0 and len(data["items"]) == 5 and [t["topic"] for t in data["topics"]] == ["THAAD", "Taiwan"]
+    assert all(1 <= len(item["summary"]) <= 2 for item in data["items"])
+    code, out, _ = cli("digest", "--since", "2999-01-01")
+    assert code == 0 and out.startswith("Nothing new in the library since 2999-01-01")
+    code, _, err = cli("digest", "--since", "yesterday")
+    assert code == 2 and "not a date" in err
+
+
+async def test_ingest_and_feeds_from_the_command_line(cli, site, monkeypatch):
+    from aiohttp import web
+
+    from tests.conftest import start_site
+
+    page = (
+        "<html><head><title>T</title></head><body><article><h1>Quokka accord</h1><p>"
+        + ("The allies signed the quokka accord on maritime data today in Tokyo, officials said. " * 4)
+        + "</p></article></body></html>"
+    )
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>Wombat talks</title>'
+        "<link>{}</link><guid>w1</guid><description><![CDATA[<p>"
+        + "Wombat talks on alliance logistics. " * 20
+        + "</p>]]></description></item></channel></rss>"
+    )
+
+    async def serve_page(request):
+        return web.Response(text=page, content_type="text/html")
+
+    async def serve_rss(request):
+        return web.Response(text=rss.format(site.url("/wombat")), content_type="application/rss+xml")
+
+    site.route("/page", serve_page)
+    site.route("/rss", serve_rss)
+    await start_site(site)
+    run = lambda *argv: asyncio.to_thread(cli, *argv)  # noqa: E731 (main() runs its own event loop)
+
+    code, _, err = await run("ingest", site.url("/page"))
+    assert code == 1 and err.strip() == "briefbot: refused: 127.0.0.1 is a loopback address"
+    monkeypatch.setenv("FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
+    code, out, _ = await run("ingest", site.url("/page"))
+    assert code == 0 and out.startswith("Added web-") and "Quokka accord" in out
+    code, out, _ = await run("search", "quokka", "--json")
+    assert json.loads(out)["hits"][0]["title"] == "Quokka accord"
+    code, _, err = await run("ingest", site.url("/page"))
+    assert code == 1 and "already in the library" in err
+
+    code, out, _ = await run("feed", "add", site.url("/rss"))
+    assert code == 0 and out.strip() == "Following feed #1: 1 new item(s) added"
+    code, out, _ = await run("feed", "poll", "--json")
+    assert json.loads(out)["polled"][0]["new"] == 0
+    code, out, _ = await run("feed", "list")
+    assert "#1 " in out and "1 items" in out
+    code, out, _ = await run("feed", "remove", "1")
+    assert code == 0 and (await run("feed", "remove", "1"))[0] == 1
