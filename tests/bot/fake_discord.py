@@ -70,6 +70,7 @@ class FakeDiscord:
         self.unexpected: list[str] = []
         self.sockets: list[web.WebSocketResponse] = []
         self.identified = asyncio.Event()
+        self.resumed = asyncio.Event()
         self.channels = {CHANNEL_ID}
         self.forbidden_channels: set[int] = set()
         self.dm_channels: dict[int, str] = {}  # DM channel -> the user it reaches
@@ -121,6 +122,12 @@ class FakeDiscord:
                 await self._send(ws, "READY", self._ready())
                 await self._send(ws, "GUILD_CREATE", self._guild())
                 self.identified.set()
+            elif data["op"] == 6:  # RESUME after a reconnect: same session, missed events would be replayed
+                if data["d"].get("token") != TOKEN or data["d"].get("session_id") != "session-1":
+                    await ws.send_str(json.dumps({"op": 9, "d": False}))
+                    continue
+                await self._send(ws, "RESUMED", {})
+                self.resumed.set()
         return ws
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: dict) -> None:
@@ -129,6 +136,12 @@ class FakeDiscord:
 
     async def dispatch(self, event: str, data: dict) -> None:
         await self._send(self.sockets[-1], event, data)
+
+    async def ask_to_reconnect(self, timeout: float = 10) -> None:
+        """Send op 7 RECONNECT, as Discord does, and wait until the client has resumed on a new socket."""
+        self.resumed.clear()
+        await self.sockets[-1].send_str(json.dumps({"op": 7, "d": None}))
+        await asyncio.wait_for(self.resumed.wait(), timeout)
 
     def _ready(self) -> dict:
         return {

@@ -230,3 +230,34 @@ async def test_timezone_autocomplete(start, discord_api):
         "digest", {"time": "09:00", "timezone": "seoul"}, "timezone", sub="subscribe"
     )
     assert choices[0]["value"] == "Asia/Seoul" and len(choices) <= 25
+
+
+async def test_background_loops_post_a_due_digest_and_survive_a_gateway_reconnect(
+    start_bot, discord_api, clock, data_dir
+):
+    from search.store import Store
+
+    store = Store(data_dir / "data" / "briefbot.sqlite3")
+    store.add_subscription(
+        guild_id=1,
+        channel_id=CHANNEL_ID,
+        time=dt.time(9, 0),
+        timezone="UTC",
+        topics=[],
+        quiet=False,
+        created_by=int(ALICE["id"]),
+        now=START,
+    )
+    clock.now = dt.datetime(2025, 6, 2, 9, 30, tzinfo=UTC)  # due: the first loop round posts it by itself
+    bot = await start_bot(wall_clock=clock, background=True)
+    for _ in range(100):
+        if discord_api.channel_messages:
+            break
+        await asyncio.sleep(0.05)
+    assert len(discord_api.channel_messages) == 1
+    sockets = len(discord_api.sockets)
+    await discord_api.ask_to_reconnect()
+    assert len(discord_api.sockets) == sockets + 1
+    assert (await discord_api.command("help")).ephemeral  # interactions arrive on the new connection
+    assert all(loop.is_running() for loop in bot.loops)
+    assert await bot.scheduler.tick() == [] and len(discord_api.channel_messages) == 1  # still once that day
