@@ -307,25 +307,25 @@ def health_embed(sources: list[SourceInfo], feeds: list[Feed]) -> discord.Embed:
     return fit([embed], notice="more with `briefbot sources --status`")[0]
 
 
-def feeds_embed(feeds: list[Feed]) -> discord.Embed:
-    embed = discord.Embed(title="Followed feeds", colour=COLOR)
-    if not feeds:
-        embed.description = "No feeds yet. Add one with /feed add url:<feed URL>."
+def _list_embed(title: str, empty: str, name: str, lines: list[str]) -> discord.Embed:
+    embed = discord.Embed(title=title, colour=COLOR)
+    if not lines:
+        embed.description = empty
         return embed
+    _add_line_fields(embed, name, lines)
+    return fit([embed])[0]
+
+
+def feeds_embed(feeds: list[Feed]) -> discord.Embed:
     lines = [
         f"**#{f.id}** {escape_markdown(clip(f.url, 150))} · {f.items} items"
         + (f" · last error: {escape_markdown(clip(f.last_error, 100))}" if f.last_error else "")
         for f in feeds
     ]
-    _add_line_fields(embed, "Feeds", lines)
-    return fit([embed])[0]
+    return _list_embed("Followed feeds", "No feeds yet. Add one with /feed add url:<feed URL>.", "Feeds", lines)
 
 
 def subscriptions_embed(subscriptions: list[Subscription]) -> discord.Embed:
-    embed = discord.Embed(title="Digest subscriptions", colour=COLOR)
-    if not subscriptions:
-        embed.description = "None yet. Add one with /digest subscribe time:09:00 timezone:Asia/Seoul."
-        return embed
     lines = [
         f"**#{s.id}** <#{s.channel_id}> daily at {s.time:%H:%M} {s.timezone}"
         + (f" · topics: {escape_markdown(', '.join(s.topics))}" if s.topics else "")
@@ -333,5 +333,5 @@ def subscriptions_embed(subscriptions: list[Subscription]) -> discord.Embed:
         + ("" if s.enabled else f" · **disabled**: {escape_markdown(s.disabled_reason or '')}")
         for s in subscriptions
     ]
-    _add_line_fields(embed, "Subscriptions", lines)
-    return fit([embed])[0]
+    empty = "None yet. Add one with /digest subscribe time:09:00 timezone:Asia/Seoul."
+    return _list_embed("Digest subscriptions", empty, "Subscriptions", lines)

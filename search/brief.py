@@ -10,7 +10,6 @@ in document order) -> numbered citations. ``verify_brief`` checks the verbatim r
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections import Counter
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from search.analyze import Analyzer
-from search.models import Passage, Source
+from search.models import CitedPassage, Passage, Source
 from search.sentences import sentence_spans
 from search.vectors import cosine, tfidf
 
@@ -40,15 +39,8 @@ class BriefSentence(BaseModel):
     citations: list[int]
 
 
-class Citation(BaseModel):
+class Citation(CitedPassage):
     n: int
-    passage_id: str
-    source_id: str
-    title: str
-    url: str | None
-    outlet: str | None
-    published: dt.date | None
-    text: str
 
 
 class Brief(BaseModel):
@@ -217,19 +209,10 @@ def _assemble(topic: str, chosen: list[_Sentence]) -> Brief:
     for s in chosen:
         numbers = []
         for item in [s.item, *s.also_in]:
-            passage, source = item.passage, item.source
-            if passage.passage_id not in citations:
-                citations[passage.passage_id] = Citation(
-                    n=len(citations) + 1,
-                    passage_id=passage.passage_id,
-                    source_id=source.source_id,
-                    title=source.display_title,
-                    url=source.url,
-                    outlet=source.outlet,
-                    published=source.published,
-                    text=passage.text,
-                )
-            numbers.append(citations[passage.passage_id].n)
+            key = item.passage.passage_id
+            if key not in citations:
+                citations[key] = Citation.cite(item.passage, item.source, n=len(citations) + 1)
+            numbers.append(citations[key].n)
         sentences.append(BriefSentence(text=s.text, citations=numbers))
     return Brief(topic=topic, sentences=sentences, citations=list(citations.values()))
 

@@ -356,17 +356,12 @@ class Library:
         passage = state.corpus.passages[doc]
         source = state.corpus.sources[passage.source_id]
         tokens = self.analyzer.tokens(passage.text)
-        return Hit(
+        return Hit.cite(
+            passage,
+            source,
             rank=rank,
-            passage_id=passage.passage_id,
-            source_id=source.source_id,
-            title=source.display_title,
-            url=source.url,
-            outlet=source.outlet,
-            published=source.published,
             score=round(score, 4),
             heading=passage.heading,
-            text=passage.text,
             snippet=make_snippet(passage.text, tokens, terms),
             matched_terms=matched_words(passage.text, tokens, terms),
         )

@@ -55,17 +55,35 @@ class Passage(BaseModel):
         return len(self.text.split())
 
 
-class Hit(BaseModel):
-    rank: int
+class CitedPassage(BaseModel):
+    """A passage with what it takes to cite it."""
+
     passage_id: str
     source_id: str
     title: str
     url: str | None
     outlet: str | None
     published: dt.date | None
+    text: str
+
+    @classmethod
+    def cite(cls, passage: Passage, source: Source, **fields):
+        return cls(
+            passage_id=passage.passage_id,
+            source_id=source.source_id,
+            title=source.display_title,
+            url=source.url,
+            outlet=source.outlet,
+            published=source.published,
+            text=passage.text,
+            **fields,
+        )
+
+
+class Hit(CitedPassage):
+    rank: int
     score: float
     heading: str | None
-    text: str
     snippet: str = Field(description="an excerpt with matched words marked **like this**")
     matched_terms: list[str]
 
