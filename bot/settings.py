@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     feed_poll_minutes: float = Field(default=30.0, gt=0, description="how often each feed is polled")
     seeds_poll_seconds: float = Field(default=60.0, gt=0, description="how often SEEDS_DIR is checked")
     fetch_max_mb: float = Field(default=5.0, gt=0, description="largest page or feed downloaded")
+    fetch_timeout_seconds: float = Field(default=30.0, gt=0, description="longest a download may take")
     fetch_allow_networks: str = Field(
         default="", description="comma-separated networks fetching may reach although private (e.g. 10.0.0.0/8)"
     )
@@ -44,7 +45,14 @@ class Settings(BaseSettings):
         networks = [
             ipaddress.ip_network(p.strip(), strict=False) for p in self.fetch_allow_networks.split(",") if p.strip()
         ]
-        return FetchPolicy(max_bytes=int(self.fetch_max_mb * 2**20), allowed_networks=networks)
+        timeout = self.fetch_timeout_seconds
+        return FetchPolicy(
+            max_bytes=int(self.fetch_max_mb * 2**20),
+            allowed_networks=networks,
+            total_timeout=timeout,
+            read_timeout=min(15.0, timeout),
+            connect_timeout=min(5.0, timeout),
+        )
 
     @property
     def digest_grace(self) -> dt.timedelta:

@@ -123,19 +123,29 @@ async def test_a_quiet_subscription_posts_nothing_when_nothing_is_new(start, dis
     assert await bot.scheduler.tick() == [] and discord_api.channel_messages == []
 
 
-async def test_a_deleted_channel_disables_the_subscription_and_tells_the_subscriber(start, discord_api, clock):
+@pytest.mark.parametrize(
+    ("lose_it", "reason"),
+    [
+        (lambda api, channel: api.channels.discard(channel), "the channel no longer exists"),
+        (lambda api, channel: api.forbidden_channels.add(channel), "briefbot is not allowed to post in the channel"),
+    ],
+    ids=["deleted", "forbidden"],
+)
+async def test_a_lost_channel_disables_the_subscription_and_tells_the_subscriber(
+    start, discord_api, clock, lose_it, reason
+):
     bot = await start()
     other = CHANNEL_ID + 1
     discord_api.channels.add(other)
     await subscribe(discord_api, time="09:00", timezone="UTC", channel=Channel(other))
-    discord_api.channels.discard(other)  # someone deletes the channel
+    lose_it(discord_api, other)
     clock.now = dt.datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
     assert await bot.scheduler.tick() == []
     (subscription,) = bot.library.store.subscriptions()
-    assert not subscription.enabled and subscription.disabled_reason == "the channel no longer exists"
+    assert not subscription.enabled and subscription.disabled_reason == reason
     (note,) = discord_api.channel_messages
     assert discord_api.dm_channels[int(note["channel_id"])] == int(ALICE["id"])
-    assert "was turned off: the channel no longer exists" in note["content"]
+    assert f"was turned off: {reason}" in note["content"]
     listed = await discord_api.command("digest", sub="list")
     assert "disabled" in listed.message["embeds"][0]["fields"][0]["value"]
 
@@ -261,3 +271,58 @@ async def test_background_loops_post_a_due_digest_and_survive_a_gateway_reconnec
     assert (await discord_api.command("help")).ephemeral  # interactions arrive on the new connection
     assert all(loop.is_running() for loop in bot.loops)
     assert await bot.scheduler.tick() == [] and len(discord_api.channel_messages) == 1  # still once that day
+
+
+@pytest.fixture
+async def bad_site(site):
+    async def slow(request):
+        await asyncio.sleep(5)
+        return web.Response(text=PAGE, content_type="text/html")
+
+    async def error(request):
+        return web.Response(status=500, text="boom")
+
+    async def garbage(request):
+        return web.Response(body=bytes(range(256)) * 64, content_type="text/html")
+
+    async def huge(request):
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        for _ in range(50):
+            await response.write(b"<p>" + b"x" * (1024 * 1024) + b"</p>")
+        return response
+
+    async def loop(request):
+        raise web.HTTPFound("/loop")
+
+    async def to_private(request):
+        raise web.HTTPFound("http://10.0.0.7/admin")
+
+    for path, handler in (
+        ("/slow", slow),
+        ("/error", error),
+        ("/garbage", garbage),
+        ("/huge", huge),
+        ("/loop", loop),
+        ("/to-private", to_private),
+    ):
+        site.route(path, handler)
+    return await start_site(site)
+
+
+@pytest.mark.parametrize(
+    ("path", "answer"),
+    [
+        ("/slow", "the site took too long to answer"),
+        ("/error", "the site answered HTTP 500"),
+        ("/garbage", "no article text found"),
+        ("/huge", "too large (over 5 MB)"),
+        ("/loop", "too many redirects"),
+        ("/to-private", "refused: 10.0.0.7 is a private address"),
+    ],
+)
+async def test_bad_pages_are_reported_in_one_line_and_the_bot_goes_on(start, discord_api, bad_site, path, answer):
+    await start(fetch_timeout_seconds=1)
+    record = await discord_api.command("ingest", {"url": bad_site.url(path)})
+    assert record.ephemeral and answer in record.message["content"] and "\n" not in record.message["content"]
+    assert not (await discord_api.command("search", {"query": "THAAD"})).ephemeral  # still serving
