@@ -77,3 +77,51 @@ async def start_site(server: Site) -> Site:
     await tcp.start()
     server.port = tcp._server.sockets[0].getsockname()[1]
     return server
+
+
+def add_failure_routes(site: Site, page: str) -> None:
+    """Routes that fail the way real sites do: /slow (5 s), /error (500), /image (not text), /garbage (bytes
+    labelled HTML), /huge (50 MB), /loop (redirects to itself), /to-private and /to-metadata (redirects to
+    addresses that must be refused)."""
+    import asyncio
+
+    from aiohttp import web
+
+    async def slow(request):
+        await asyncio.sleep(5)
+        return web.Response(text=page, content_type="text/html")
+
+    async def error(request):
+        return web.Response(status=500, text="boom")
+
+    async def image(request):
+        return web.Response(body=b"\x89PNG\r\n" * 100, content_type="image/png")
+
+    async def garbage(request):
+        return web.Response(body=bytes(range(256)) * 64, content_type="text/html")
+
+    async def huge(request):
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        chunk = b"<p>" + b"x" * (1024 * 1024 - 7) + b"</p>\n"
+        for _ in range(50):
+            await response.write(chunk)
+        return response
+
+    def redirect(location):
+        async def handler(request):
+            raise web.HTTPFound(location)
+
+        return handler
+
+    for path, handler in (
+        ("/slow", slow),
+        ("/error", error),
+        ("/image", image),
+        ("/garbage", garbage),
+        ("/huge", huge),
+        ("/loop", redirect("/loop")),
+        ("/to-private", redirect("http://10.1.2.3/secret")),
+        ("/to-metadata", redirect("http://169.254.169.254/latest/meta-data/")),
+    ):
+        site.route(path, handler)

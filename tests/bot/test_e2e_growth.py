@@ -9,7 +9,7 @@ from aiohttp import web
 
 from tests.bot.conftest import WallClock
 from tests.bot.fake_discord import ALICE, BOB, CHANNEL_ID, Channel
-from tests.conftest import start_site
+from tests.conftest import add_failure_routes, start_site
 
 UTC = dt.UTC
 START = dt.datetime(2025, 6, 2, 0, 0, tzinfo=UTC)
@@ -275,38 +275,7 @@ async def test_background_loops_post_a_due_digest_and_survive_a_gateway_reconnec
 
 @pytest.fixture
 async def bad_site(site):
-    async def slow(request):
-        await asyncio.sleep(5)
-        return web.Response(text=PAGE, content_type="text/html")
-
-    async def error(request):
-        return web.Response(status=500, text="boom")
-
-    async def garbage(request):
-        return web.Response(body=bytes(range(256)) * 64, content_type="text/html")
-
-    async def huge(request):
-        response = web.StreamResponse(headers={"Content-Type": "text/html"})
-        await response.prepare(request)
-        for _ in range(50):
-            await response.write(b"<p>" + b"x" * (1024 * 1024) + b"</p>")
-        return response
-
-    async def loop(request):
-        raise web.HTTPFound("/loop")
-
-    async def to_private(request):
-        raise web.HTTPFound("http://10.0.0.7/admin")
-
-    for path, handler in (
-        ("/slow", slow),
-        ("/error", error),
-        ("/garbage", garbage),
-        ("/huge", huge),
-        ("/loop", loop),
-        ("/to-private", to_private),
-    ):
-        site.route(path, handler)
+    add_failure_routes(site, PAGE)
     return await start_site(site)
 
 
@@ -318,7 +287,7 @@ async def bad_site(site):
         ("/garbage", "no article text found"),
         ("/huge", "too large (over 5 MB)"),
         ("/loop", "too many redirects"),
-        ("/to-private", "refused: 10.0.0.7 is a private address"),
+        ("/to-private", "refused: 10.1.2.3 is a private address"),
     ],
 )
 async def test_bad_pages_are_reported_in_one_line_and_the_bot_goes_on(start, discord_api, bad_site, path, answer):

@@ -1,6 +1,5 @@
 """The fetcher against a local server: pages, and every failure it must report clearly."""
 
-import asyncio
 import ipaddress
 import re
 
@@ -8,7 +7,7 @@ import pytest
 from aiohttp import web
 
 from search.fetch import FetchError, FetchPolicy, fetch
-from tests.conftest import start_site
+from tests.conftest import add_failure_routes, start_site
 
 LOCAL = FetchPolicy(allowed_networks=[ipaddress.ip_network("127.0.0.1/32")], read_timeout=1, total_timeout=3)
 PAGE = "<html><head><title>T</title></head><body><article><p>Hello allies.</p></article></body></html>"
@@ -30,39 +29,15 @@ def redirect(location):
 
 @pytest.fixture
 async def server(site):
-    async def slow(request):
-        await asyncio.sleep(5)
-        return web.Response(text=PAGE, content_type="text/html")
-
-    async def error(request):
-        return web.Response(status=500, text="boom")
-
-    async def binary(request):
-        return web.Response(body=b"\x89PNG\r\n" * 100, content_type="image/png")
-
-    async def huge(request):
-        response = web.StreamResponse(headers={"Content-Type": "text/html"})
-        await response.prepare(request)
-        chunk = b"<p>" + b"x" * (1024 * 1024 - 7) + b"</p>\n"
-        for _ in range(50):
-            await response.write(chunk)
-        return response
-
     async def conditional(request):
         if request.headers.get("If-None-Match") == '"v1"':
             return web.Response(status=304, headers={"ETag": '"v1"'})
         return web.Response(text=PAGE, content_type="text/html", headers={"ETag": '"v1"'})
 
+    add_failure_routes(site, PAGE)
     site.route("/page", html())
-    site.route("/slow", slow)
-    site.route("/error", error)
-    site.route("/image", binary)
-    site.route("/huge", huge)
     site.route("/etag", conditional)
-    site.route("/loop", redirect("/loop"))
     site.route("/hop", redirect("/page"))
-    site.route("/to-private", redirect("http://10.1.2.3/secret"))
-    site.route("/to-metadata", redirect("http://169.254.169.254/latest/meta-data/"))
     site.route("/to-ftp", redirect("ftp://example.org/file"))
     return await start_site(site)
 
