@@ -16,7 +16,8 @@ from search.fetch import FetchPolicy
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (``DISCORD_GUILD_ID=`` as in .env.example) means "not set".
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     discord_token: SecretStr | None = Field(default=None, description="bot token (Developer Portal → Bot)")
     discord_guild_id: int | None = Field(default=None, description="sync commands to this guild only (dev)")
