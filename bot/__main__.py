@@ -7,9 +7,8 @@ import logging
 import sys
 
 import discord
-from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.settings import load_settings
 
 log = logging.getLogger("briefbot")
 
@@ -21,15 +20,6 @@ REJECTED_TOKEN = (
     "briefbot: Discord rejected DISCORD_TOKEN. Reset the token in the Developer Portal (Bot → Reset Token) "
     "and update .env."
 )
-
-
-def load_settings() -> Settings | None:
-    try:
-        return Settings()
-    except ValidationError as error:
-        fields = ", ".join(str(e["loc"][0]).upper() for e in error.errors())
-        print(f"briefbot: invalid setting(s) in the environment or .env: {fields}", file=sys.stderr)
-        return None
 
 
 def main() -> int:

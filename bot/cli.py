@@ -16,10 +16,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from bot import text
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
 from search.digest import build_digest
 from search.evaluate import evaluate_collection
@@ -127,11 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.__main__ import main as run_bot
 
         return run_bot()
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        fields = ", ".join(str(e["loc"][0]).upper() for e in error.errors())
-        print(f"briefbot: invalid setting(s) in the environment or .env: {fields}", file=sys.stderr)
+    settings = load_settings()
+    if settings is None:
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -182,8 +179,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if not args.status:
             return _emit(args, payload, text.sources_text(sources))
         feeds = library.store.feeds()
-        payload["feeds"] = [dataclasses.asdict(f) for f in feeds]
-        return _emit(args, json.loads(json.dumps(payload, default=str)), text.health_text(sources, feeds))
+        payload["feeds"] = _feeds_json(feeds)
+        return _emit(args, payload, text.health_text(sources, feeds))
     if args.command in ("ingest", "feed"):
         return _grow(args, settings, library)
     if args.command == "digest":
@@ -243,9 +240,16 @@ def _grow(args: argparse.Namespace, settings: Settings, library: Library) -> int
     feeds = library.store.feeds()
     return _emit(
         args,
-        {"feeds": json.loads(json.dumps([dataclasses.asdict(f) for f in feeds], default=str))},
+        {"feeds": _feeds_json(feeds)},
         text.feeds_text(feeds),
     )
+
+
+def _feeds_json(feeds: list) -> list[dict]:
+    """Feeds as JSON-ready dicts (datetimes as ISO strings)."""
+    return [
+        {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in dataclasses.asdict(f).items()} for f in feeds
+    ]
 
 
 def _emit(args: argparse.Namespace, payload: BaseModel | dict, plain: str) -> int:

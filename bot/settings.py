@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import sys
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from search.fetch import FetchPolicy
@@ -62,3 +63,13 @@ class Settings(BaseSettings):
     @property
     def feed_interval(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.feed_poll_minutes)
+
+
+def load_settings() -> Settings | None:
+    """Settings from the environment and .env, or None after one line on stderr naming the bad ones."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        fields = ", ".join(str(e["loc"][0]).upper() for e in error.errors())
+        print(f"briefbot: invalid setting(s) in the environment or .env: {fields}", file=sys.stderr)
+        return None
