@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import math
 import uuid
@@ -311,7 +312,7 @@ class Handlers:
     @staticmethod
     def autocomplete_timezone(current: str) -> list[str]:
         needle = current.casefold().replace(" ", "_")
-        zones = sorted(zoneinfo.available_timezones())
+        zones = _zones()
         starts = [z for z in zones if z.casefold().startswith(needle) or z.casefold().split("/")[-1].startswith(needle)]
         within = [z for z in zones if needle in z.casefold() and z not in starts]
         return (starts + within)[:25]
@@ -319,6 +320,12 @@ class Handlers:
     async def autocomplete_subscription(self, interaction: Interaction) -> list[tuple[str, int]]:
         subscriptions = await asyncio.to_thread(self.library.store.subscriptions, interaction.guild_id)
         return [(f"#{s.id} daily at {s.time:%H:%M} {s.timezone}"[:100], s.id) for s in subscriptions][:25]
+
+
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    """The IANA time zone names, sorted (listing them scans the tz database, so it is done once)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 def _parse_time(text: str) -> dt.time:
@@ -331,7 +338,7 @@ def _parse_time(text: str) -> dt.time:
 
 def _parse_zone(name: str) -> str:
     name = name.strip()
-    if name not in zoneinfo.available_timezones():
+    if name not in _zones():
         raise UserError(f"Unknown time zone {name!r}: pick one from the list, e.g. Asia/Seoul or Europe/London.")
     return name
 

@@ -132,16 +132,22 @@ class Library:
         self.store = Store(self.data_dir / "briefbot.sqlite3")
         with self._write_lock:
             self._seed_files = self._scan_seeds()
-            corpus = self._load_corpus()
-            fingerprint = corpus.fingerprint()
-            index = None if force_rebuild else self._load_matching(fingerprint)
-            self.rebuilt = index is None
-            if index is None:
-                index = self._build(corpus, fingerprint)
-                index.save(self.index_dir)
-            self._state = _State.of(corpus, index)
-            self.store.mark_seen(list(corpus.sources), self.clock())
+            self._reload(force_rebuild=force_rebuild)
         return self
+
+    def _reload(self, *, force_rebuild: bool) -> None:
+        """Under the write lock: load every source, reuse the saved index if it matches (else build and
+        save one), swap in the new state and record when each source was first seen."""
+        corpus = self._load_corpus()
+        fingerprint = corpus.fingerprint()
+        index = None if force_rebuild else self._load_matching(fingerprint)
+        self.rebuilt = index is None
+        if index is None:
+            index = self._build(corpus, fingerprint)
+            index.save(self.index_dir)
+        self._state = _State.of(corpus, index)
+        self._unsaved = False
+        self.store.mark_seen(list(corpus.sources), self.clock())
 
     def _load_corpus(self) -> Corpus:
         corpus = load_directory(self.seeds_dir)
@@ -242,12 +248,7 @@ class Library:
             added = sorted(set(now) - set(before))
             changed = [name for name in before if now.get(name) != before[name] and name not in added]
             if changed or "sources.toml" in added:
-                corpus = self._load_corpus()
-                index = self._build(corpus, corpus.fingerprint())
-                index.save(self.index_dir)
-                self._state = _State.of(corpus, index)
-                self._unsaved = False
-                self.store.mark_seen(list(corpus.sources), self.clock())
+                self._reload(force_rebuild=True)
                 return f"rebuilt the index: {len(changed)} file(s) changed or removed, {len(added)} added"
             count = 0
             for name in added:
@@ -418,5 +419,8 @@ class Library:
         )
 
     def sources(self) -> list[SourceInfo]:
+        """Every source's info; computed once per snapshot (autocomplete asks on every keystroke)."""
         state = self._state
-        return [self.source_info(source_id, state) for source_id in state.corpus.sources]
+        if "sources" not in state.cache:
+            state.cache["sources"] = [self.source_info(source_id, state) for source_id in state.corpus.sources]
+        return list(state.cache["sources"])
