@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
-    commands.add_parser("index", parents=[common], help="(re)build the search index")
+    index = commands.add_parser("index", parents=[common], help="parse new or changed files and update the index")
+    index.add_argument("--rebuild", action="store_true", help="rebuild the index from the stored texts")
 
     search = commands.add_parser("search", parents=[common], help="ranked passages for a query")
     search.add_argument("query", help='words to look for; "quoted phrases" must match exactly')
@@ -149,8 +150,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     library = Library(
         args.seeds or settings.seeds_dir, args.data or settings.data_dir, progress=args.command == "index"
     )
-    library.open(force_rebuild=args.command == "index")
+    library.open(force_rebuild=args.command == "index" and args.rebuild)
     if args.command == "index":
+        library.save_index()
         manifest = library.index.manifest()
         summary = {
             "sources": len(library.corpus.sources),
