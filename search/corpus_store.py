@@ -190,14 +190,15 @@ class CorpusStore:
             for o, h, s, e, t in rows
         ]
 
-    def passage_texts(self, numbers: Iterable[int]) -> Iterator[tuple[str, str, str | None]]:
-        """(passage id, text, heading) of these sources' passages, in index order, streamed."""
+    def passages_for_index(self, numbers: Iterable[int]) -> Iterator[tuple[Passage, Source]]:
+        """These sources' passages in index order, streamed, each with its source's metadata (the source's
+        text is left empty: indexing needs only the passage and the source's fields)."""
         db = self._db()
         for number in numbers:
-            source_id = db.execute("SELECT source_id FROM sources WHERE number = ?", (number,)).fetchone()[0]
-            query = "SELECT ordinal, text, heading FROM passages WHERE source_number = ? ORDER BY ordinal"
-            for ordinal, text, heading in db.execute(query, (number,)):
-                yield passage_id(source_id, ordinal), text, heading
+            source_id, meta = db.execute("SELECT source_id, meta FROM sources WHERE number = ?", (number,)).fetchone()
+            source = Source.model_validate({**json.loads(meta), "text": ""})
+            for passage in self.passages(number, source_id):
+                yield passage, source
 
     def infos(self, numbers: list[int]) -> list[SourceInfo]:
         """Source infos in the order of ``numbers`` (metadata columns only, never the texts)."""

@@ -28,13 +28,14 @@ import numpy as np
 from tqdm import tqdm
 
 from search import suggest
-from search.analyze import Analyzer
+from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
 from search.corpus import PIPELINE_VERSION, SIDECAR, apply_sidecar, parse_files, read_sidecar, source_files
 from search.corpus_store import CorpusStore, CorpusView, Row
 from search.index import BM25Index, IndexFormatError
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
+from search.ranking import passage_terms, rank
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
 
@@ -182,10 +183,10 @@ class Library:
 
     def _terms(self, rows: list[Row]):
         """(passage id, terms) of these sources' passages, in index order."""
-        texts = self.corpus_store.passage_texts(row.number for row in rows)
+        stream = self.corpus_store.passages_for_index(row.number for row in rows)
         total = sum(row.passages for row in rows)
-        bar = tqdm(texts, total=total, desc="indexing", unit="passage", disable=not self.progress or total < 10_000)
-        return ((passage_id, self.analyzer.terms(text)) for passage_id, text, _heading in bar)
+        bar = tqdm(stream, total=total, desc="indexing", unit="passage", disable=not self.progress or total < 10_000)
+        return ((p.passage_id, passage_terms(self.analyzer, p, source)) for p, source in bar)
 
     def _build(self, view: CorpusView) -> BM25Index:
         return BM25Index.build(
@@ -401,7 +402,11 @@ class Library:
             tokens = self.analyzer.tokens(state.corpus.passage(doc).text)
             return all(contains_phrase(tokens, phrase) for phrase in parsed.phrases)
 
-        ranked = state.index.search(parsed.terms, limit, mask=mask, accept=accept if parsed.phrases else None)
+        def tokens(doc: int) -> list[Token]:
+            return self.analyzer.tokens(state.corpus.passage(doc).text)
+
+        accept = accept if parsed.phrases else None
+        ranked = rank(state.index, parsed.terms, limit, tokens, mask=mask, accept=accept)
         if ranked:
             return parsed, ranked, None
         filtered = " with those filters" if mask is not None else ""
