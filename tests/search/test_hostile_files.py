@@ -1,5 +1,6 @@
 """Hostile files, pages and feeds: deep nesting, links out of the folder, huge and UTF-16/32 files."""
 
+import contextlib
 import datetime as dt
 import ipaddress
 import os
@@ -49,10 +50,8 @@ def test_a_deeply_nested_json_file_is_skipped_and_the_rest_load(folder):
 @pytest.mark.parametrize("suffix", [".json", ".txt", ".html", ".md"])
 def test_deep_nesting_never_escapes_as_a_recursion_error(suffix):
     for text in (DEEP, '[{"a":' * 50_000, "<div>" * 100_000 + "x", ">" * 100_000 + " x"):
-        try:
+        with contextlib.suppress(IngestError):
             read_documents(text, suffix=suffix)
-        except IngestError:
-            pass
 
 
 def test_nesting_depth_ignores_brackets_in_strings():

@@ -22,7 +22,7 @@ def folder(tmp_path):
 def test_bad_values_are_named_and_the_rest_apply(folder):
     (folder / "sources.toml").write_text(
         '[one]\npublished = 12345\noutlet = "Wire"\n'
-        '[two]\ntitle = 42\npublished = 2024-05-06\n'
+        "[two]\ntitle = 42\npublished = 2024-05-06\n"
         '[three]\npublished = "2024-99-99"\n'
         '[four]\ntitle = "Four"\npublished = "2023-02-01"\n'
     )
@@ -55,7 +55,9 @@ def test_broken_toml_is_skipped_whole_with_its_reason(folder):
 
 
 def test_a_library_with_bad_sidecar_values_serves_every_command(folder, tmp_path):
-    (folder / "sources.toml").write_text('[one]\npublished = 12345\n[two]\ntitle = 42\n[three]\npublished = "2024-99-99"\n')
+    (folder / "sources.toml").write_text(
+        '[one]\npublished = 12345\n[two]\ntitle = 42\n[three]\npublished = "2024-99-99"\n'
+    )
     library = Library(folder, tmp_path / "data").open()
     assert library.search("kestrel").hits
     assert {s.source_id for s in library.sources()} == {"one", "two", "three", "four"}
