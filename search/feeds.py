@@ -17,7 +17,7 @@ import feedparser
 import json_repair
 
 from search.fetch import FetchError, FetchPolicy, fetch
-from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_lines, outlet_from_url
+from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_blocks, outlet_from_url
 from search.library import Library
 from search.nesting import check_nesting
 from search.store import DuplicateError, Feed
@@ -82,12 +82,13 @@ def parse_feed(text: str) -> list[FeedItem]:
         if not key:
             continue
         html = entry["content"][0].get("value", "") if entry.get("content") else entry.get("summary", "")
-        lines = html_fragment_lines(html) if html else []
+        lines, kinds = html_fragment_blocks(html) if html else ([], [])
         raw = None
         if sum(len(line.split()) for line in lines) >= FULL_TEXT_WORDS:
             stamp = entry.get("published_parsed") or entry.get("updated_parsed")
             raw = RawDocument(
                 lines=lines,
+                kinds=kinds,
                 format="feed",
                 title=entry.get("title") or None,
                 url=link,
