@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from search.analyze import Analyzer
-from search.index import BM25Index
+from search.index import BM25Index, field_terms
+from search.ranking import DEFAULT_SETTINGS, RankingSettings, rank
 
 _FIELD = re.compile(r"^\.([A-Z])\b\s*(.*)$")
 RANK_DEPTH = 1000
@@ -87,15 +88,31 @@ def evaluate_rankings(rankings: Iterable[tuple[list[str], set[str]]]) -> EvalRes
 
 
 def evaluate_collection(
-    docs_path: Path, queries_path: Path, qrels_path: Path, *, k1: float = 1.2, b: float = 0.75
+    docs_path: Path,
+    queries_path: Path,
+    qrels_path: Path,
+    *,
+    k1: float = 1.2,
+    b: float = 0.75,
+    settings: RankingSettings = DEFAULT_SETTINGS,
+    queries: Callable[[int], bool] = lambda number: True,
 ) -> EvalResult:
-    """Index the documents with the English analyzer and score every judged query."""
+    """Index the documents with the English analyzer (title and text as the body, the title also as a
+    field) and score every judged query that ``queries(number)`` keeps, ranked as the library ranks."""
     analyzer = Analyzer()
+    titles = dict(read_smart(docs_path, "T"))
     docs = read_smart(docs_path, "TW")
-    index = BM25Index.build(((doc_id, analyzer.terms(text)) for doc_id, text in docs), k1=k1, b=b)
+    index = BM25Index.build(
+        ((doc_id, analyzer.terms(text) + field_terms(analyzer.terms(titles[doc_id]))) for doc_id, text in docs),
+        k1=k1,
+        b=b,
+    )
+    tokens = [analyzer.tokens(text) for _, text in docs]
     qrels = read_qrels(qrels_path)
     rankings = []
     for number, (_, text) in enumerate(read_smart(queries_path, "W"), 1):
-        ranked = index.search(analyzer.terms(text, query=True), RANK_DEPTH)
+        if not queries(number):
+            continue
+        ranked = rank(index, analyzer.terms(text, query=True), RANK_DEPTH, tokens.__getitem__, settings=settings)
         rankings.append(([index.keys[doc] for doc, _ in ranked], qrels.get(str(number), set())))
     return evaluate_rankings(rankings)

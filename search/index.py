@@ -3,7 +3,14 @@
     idf(t)   = ln(1 + (N - df + 0.5) / (df + 0.5))          (never negative)
     s(t, d)  = idf(t) * tf / (tf + k1 * (1 - b + b * |d| / avgdl))
 
-This is exactly ``bm25s``'s "lucene" method. Unlike bm25s, which stores finished scores (and so has to
+This is exactly ``bm25s``'s "lucene" method for the body. Title and heading words are indexed as a second
+field: the same terms behind ``FIELD_PREFIX`` (a character the analyzer never produces), left out of the
+document length. A query term also scores its field term, saturated without length normalisation (fields
+are short) and added with ``field_weight``:
+
+    s_f(t, d) = field_weight * idf(FIELD_PREFIX + t) * tf_f / (tf_f + k1)
+
+ Unlike bm25s, which stores finished scores (and so has to
 rebuild everything when one document is added, because N, df and avgdl change), this index stores raw term
 frequencies per segment and applies the global N, df and avgdl at query time. New documents go into a small
 extra segment (``extended``) and are searchable at once with exact statistics; ``merged`` folds segments
@@ -24,14 +31,16 @@ import tempfile
 import uuid
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 FORMAT = "briefbot-bm25"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: title and heading field terms
+FIELD_PREFIX = "\u00a7"  # "§": marks a field term; never part of an analyzer's term
+DEFAULT_FIELD_WEIGHT = 0.35  # tuned on half of Cranfield's queries (docs/ranking.md)
 _BUILD_CHUNK_TOKENS = 8_000_000
 MAX_SEGMENTS = 8
 
@@ -73,7 +82,18 @@ class Segment:
                 flat, chunk_first_doc = array("i"), len(lengths)
         parts.append(_count_pairs(flat, lengths[chunk_first_doc:], chunk_first_doc))
         doc_len = np.frombuffer(lengths, dtype=np.int32).copy()
-        return cls._from_parts(list(term_ids), parts, doc_len)
+        segment = cls._from_parts(list(term_ids), parts, doc_len)
+        segment._exclude_fields_from_length()
+        return segment
+
+    def _exclude_fields_from_length(self) -> None:
+        """Subtract each document's field terms from its length: only the body is length-normalised."""
+        fields = [i for i, term in enumerate(self.vocab) if term.startswith(FIELD_PREFIX)]
+        if not fields:
+            return
+        spans = [np.arange(self.indptr[i], self.indptr[i + 1]) for i in fields]
+        at = np.concatenate(spans)
+        self.doc_len -= np.bincount(self.doc_ids[at], weights=self.tfs[at], minlength=self.n_docs).astype(np.int32)
 
     @classmethod
     def _from_parts(cls, vocab: list[str], parts: list[_Part], doc_len: np.ndarray) -> Segment:
@@ -218,34 +238,51 @@ class BM25Index:
     def doc_freq(self, term: str) -> int:
         return sum(s.doc_freq(term) for s in self.segments)
 
+    def length_norm(self, doc: int) -> float:
+        """BM25's k1 scaled by the document's length: K in tf / (tf + K)."""
+        return float(self._length_norm[doc])
+
     def idf(self, term: str) -> float:
         df = self.doc_freq(term)
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
-    def scores(self, terms: Sequence[str]) -> np.ndarray:
-        """BM25 score of every document for the query terms (a repeated term counts again)."""
+    def scores(
+        self, terms: Sequence[str] | Mapping[str, float], *, field_weight: float = DEFAULT_FIELD_WEIGHT
+    ) -> np.ndarray:
+        """BM25 score of every document for the query terms (a repeated term counts again; a mapping gives
+        each term a weight), plus ``field_weight`` times the score of the same terms in the title/heading field."""
         scores = np.zeros(self.n_docs, dtype=np.float32)
-        for term, count in Counter(terms).items():
-            df = self.doc_freq(term)
-            if not df:
-                continue
-            weight = np.float32(count * math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)))
-            for segment, base in zip(self.segments, self._bases, strict=True):
-                found = segment.postings(term)
-                if found is None:
-                    continue
-                ids = found[0] + base if base else found[0]
-                tf = found[1].astype(np.float32)
-                scores[ids] += weight * tf / (tf + self._length_norm[ids])
+        weights = terms if isinstance(terms, Mapping) else Counter(terms)
+        for term, weight in weights.items():
+            self._accumulate(scores, term, weight, normalise_length=True)
+            if field_weight:
+                self._accumulate(scores, FIELD_PREFIX + term, weight * field_weight, normalise_length=False)
         return scores
+
+    def _accumulate(self, scores: np.ndarray, term: str, weight: float, *, normalise_length: bool) -> None:
+        """Add ``weight * idf * tf / (tf + norm)`` of one term to the documents containing it, ``norm`` being
+        k1 scaled by the document's length (body terms) or k1 alone (field terms)."""
+        df = self.doc_freq(term)
+        if not df:
+            return
+        weight = np.float32(weight * math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)))
+        for segment, base in zip(self.segments, self._bases, strict=True):
+            found = segment.postings(term)
+            if found is None:
+                continue
+            ids = found[0] + base if base else found[0]
+            tf = found[1].astype(np.float32)
+            norm = self._length_norm[ids] if normalise_length else np.float32(self.k1)
+            scores[ids] += weight * tf / (tf + norm)
 
     def search(
         self,
-        terms: Sequence[str],
+        terms: Sequence[str] | Mapping[str, float],
         k: int = 10,
         *,
         mask: np.ndarray | None = None,
         accept: Callable[[int], bool] | None = None,
+        field_weight: float = DEFAULT_FIELD_WEIGHT,
     ) -> list[tuple[int, float]]:
         """Top ``k`` (doc number, score), best first, ties in document order; zero scores never returned.
 
@@ -254,7 +291,7 @@ class BM25Index:
         """
         if k <= 0 or not self.n_docs:
             return []
-        scores = self.scores(terms)
+        scores = self.scores(terms, field_weight=field_weight)
         if mask is not None:
             scores[~mask] = 0
         candidates = np.flatnonzero(scores > 0)
@@ -349,6 +386,11 @@ class BM25Index:
             analyzer=manifest.get("analyzer"),
             fingerprint=manifest.get("fingerprint"),
         )
+
+
+def field_terms(terms: Iterable[str]) -> list[str]:
+    """Index terms for the title/heading field: each distinct term behind ``FIELD_PREFIX``, first seen first."""
+    return [FIELD_PREFIX + t for t in dict.fromkeys(terms)]
 
 
 def _unzip_keys(docs: Iterable[tuple[str, Sequence[str]]], keys: list[str]):

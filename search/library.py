@@ -22,12 +22,13 @@ import numpy as np
 from tqdm import tqdm
 
 from search import suggest
-from search.analyze import Analyzer
+from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
 from search.corpus import SUPPORTED_SUFFIXES, Corpus, load_directory, load_file
 from search.index import BM25Index, IndexFormatError
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
+from search.ranking import passage_terms, rank
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
 
@@ -173,7 +174,7 @@ class Library:
     def _build(self, corpus: Corpus, fingerprint: str) -> BM25Index:
         passages = tqdm(corpus.passages, desc="indexing", unit="passage", disable=not self.progress)
         return BM25Index.build(
-            ((p.passage_id, self.analyzer.terms(p.text)) for p in passages),
+            ((p.passage_id, passage_terms(self.analyzer, p, corpus.sources[p.source_id])) for p in passages),
             k1=self.k1,
             b=self.b,
             analyzer=self.analyzer.settings(),
@@ -207,7 +208,7 @@ class Library:
     def _append(self, source: Source, passages: list[Passage]) -> None:
         """Under the write lock: index the passages as a delta segment and swap in the next state."""
         state = self._state
-        index = state.index.extended((p.passage_id, self.analyzer.terms(p.text)) for p in passages)
+        index = state.index.extended((p.passage_id, passage_terms(self.analyzer, p, source)) for p in passages)
         self._state = state.with_source(source, passages, index)
         self._unsaved = True
 
@@ -333,7 +334,11 @@ class Library:
             tokens = self.analyzer.tokens(state.corpus.passages[doc].text)
             return all(contains_phrase(tokens, phrase) for phrase in parsed.phrases)
 
-        ranked = state.index.search(parsed.terms, limit, mask=mask, accept=accept if parsed.phrases else None)
+        def tokens(doc: int) -> list[Token]:
+            return self.analyzer.tokens(state.corpus.passages[doc].text)
+
+        accept = accept if parsed.phrases else None
+        ranked = rank(state.index, parsed.terms, limit, tokens, mask=mask, accept=accept)
         if ranked:
             return parsed, ranked, None
         filtered = " with those filters" if mask is not None else ""

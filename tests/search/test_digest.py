@@ -67,8 +67,8 @@ def library(tmp_path):
     return Library(seeds, tmp_path / "data", clock=lambda: at(2025, 6, 1, 0, 0)).open()
 
 
-def add_story(library, key, text, outlet):
-    raw = RawDocument(lines=text.splitlines(), format="text", title=f"Hotline story ({outlet})", outlet=outlet)
+def add_story(library, key, text, outlet, title="Hotline story"):
+    raw = RawDocument(lines=text.splitlines(), format="text", title=f"{title} ({outlet})", outlet=outlet)
     source, passages = build_source(raw, f"web-{key}", origin=f"https://{outlet}/{key}")
     return library.add_source(source, passages, content_hash=content_hash(source.text), canonical_url=None)
 
@@ -100,6 +100,7 @@ def test_only_sources_new_since_the_last_digest_and_the_same_story_folded(librar
         "Tokyo and Seoul signed a new fisheries deal on Tuesday covering crab quotas near "
         "Dokdo, ending a dispute over licences that had lasted for two years and more.",
         "x.example",
+        title="Fisheries deal",  # titles are searched: this story is not about the hotline
     )
     digest = build_digest(
         library,

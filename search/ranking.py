@@ -1,0 +1,110 @@
+"""Query-time ranking over a BM25 index: fields, then pseudo-relevance feedback and term proximity.
+
+1. BM25 over the body plus the title/heading field (``search.index``), ``depth`` candidates deep.
+2. Pseudo-relevance feedback (RM3, Lavrenko & Croft 2001; Abdul-Jaleel et al. 2004): the
+   top ``feedback_docs`` candidates vote for ``feedback_terms`` expansion terms in proportion to their score
+   and the term's share of their text; the query becomes ``(1 - λ) · original + λ · expansion`` and is run
+   again. Never for a query of one distinct term: a rare term's few passages are already the answer.
+3. Term proximity (BM25TP, Rasolofo & Savoy 2003), off by default, on the candidates: query terms that occur
+   close together (consecutive query-term occurrences at most ``WINDOW`` words apart) add
+
+       tp(d) = Σ_t min(1, idf(t)) · acc(t) · (k1 + 1) / (acc(t) + K(d)),   acc(t) = Σ idf(t') / dist(t, t')²
+
+   times ``proximity_weight``, K(d) being BM25's length-normalised k1. Multi-word concepts ("cost sharing",
+   "regime survival") then beat passages that mention each word apart.
+
+Only the ``depth`` best candidates are re-scored, so the cost is proportional to the answer, not the
+library. What helped and what did not, on which data, is in docs/ranking.md.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.analyze import Analyzer, Token
+from search.index import DEFAULT_FIELD_WEIGHT, BM25Index, field_terms
+from search.models import Passage, Source
+
+WINDOW = 5
+
+
+@dataclass(frozen=True)
+class RankingSettings:
+    field_weight: float = DEFAULT_FIELD_WEIGHT
+    proximity_weight: float = 0.0  # off: it did not help on held-out data (docs/ranking.md)
+    depth: int = 50  # candidates re-scored by proximity (and feedback's second pass)
+    feedback_docs: int = 5  # 0: no pseudo-relevance feedback
+    feedback_terms: int = 25
+    feedback_share: float = 0.3  # λ: the expansion's share of the query
+
+
+DEFAULT_SETTINGS = RankingSettings()
+
+
+def passage_terms(analyzer: Analyzer, passage: Passage, source: Source) -> list[str]:
+    """A passage's index terms: its body, then its source's stated title and its heading as field terms."""
+    fields = analyzer.terms(" ".join(t for t in (source.title, passage.heading) if t))
+    return analyzer.terms(passage.text) + field_terms(fields)
+
+
+def rank(
+    index: BM25Index,
+    terms: Sequence[str],
+    k: int,
+    tokens: Callable[[int], list[Token]],
+    *,
+    mask: np.ndarray | None = None,
+    accept: Callable[[int], bool] | None = None,
+    settings: RankingSettings = DEFAULT_SETTINGS,
+) -> list[tuple[int, float]]:
+    """Top ``k`` (doc number, score), best first. ``tokens(doc)`` gives a document's analyzed tokens."""
+    depth = max(k, settings.depth)
+    query: Counter | dict[str, float] = Counter(terms)
+    ranked = index.search(query, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
+    if settings.feedback_docs and len(query) > 1 and ranked:
+        query = _expanded(query, ranked[: settings.feedback_docs], tokens, settings)
+        ranked = index.search(query, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
+    if settings.proximity_weight and len(query) > 1:
+        idf = {t: index.idf(t) for t in set(terms)}
+        rescored = [
+            (doc, score + settings.proximity_weight * proximity(tokens(doc), idf, index.k1, index.length_norm(doc)))
+            for doc, score in ranked
+        ]
+        ranked = sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
+    return ranked[:k]
+
+
+def proximity(tokens: list[Token], idf: dict[str, float], k1: float, length_norm: float) -> float:
+    """BM25TP's proximity score of one document (see the module docstring)."""
+    hits = [t for t in tokens if t.term in idf]
+    acc: dict[str, float] = defaultdict(float)
+    for a, b in zip(hits, hits[1:], strict=False):
+        distance = b.position - a.position
+        if a.term != b.term and distance <= WINDOW:
+            acc[a.term] += idf[b.term] / distance**2
+            acc[b.term] += idf[a.term] / distance**2
+    return sum(min(1.0, idf[t]) * value * (k1 + 1) / (value + length_norm) for t, value in acc.items())
+
+
+def _expanded(
+    query: Counter, top: list[tuple[int, float]], tokens: Callable[[int], list[Token]], settings: RankingSettings
+) -> dict[str, float]:
+    """RM3: the original query interpolated with the terms the top documents weigh most."""
+    total_score = sum(score for _, score in top) or 1.0
+    relevance: Counter = Counter()
+    for doc, score in top:
+        counts = Counter(t.term for t in tokens(doc))
+        length = sum(counts.values()) or 1
+        for term, count in counts.items():
+            relevance[term] += score / total_score * count / length
+    expansion = dict(relevance.most_common(settings.feedback_terms))
+    mass = sum(expansion.values()) or 1.0
+    size = sum(query.values())
+    weights = {t: (1 - settings.feedback_share) * c for t, c in query.items()}
+    for term, value in expansion.items():
+        weights[term] = weights.get(term, 0.0) + settings.feedback_share * size * value / mass
+    return weights
