@@ -179,7 +179,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return _emit(args, payload, text.sources_text(sources))
         feeds = library.store.feeds.all()
         payload["feeds"] = _feeds_json(feeds)
-        return _emit(args, payload, text.health_text(sources, feeds))
+        payload["skipped"] = [{"file": name, "reason": reason} for name, reason in library.corpus.skipped]
+        return _emit(args, payload, text.health_text(sources, feeds, library.corpus.skipped))
     if args.command in ("ingest", "feed"):
         return _grow(args, settings, library)
     if args.command == "digest":
@@ -227,7 +228,7 @@ def _grow(args: argparse.Namespace, settings: Settings, library: Library) -> int
             f"Following feed #{result.feed.id}: {result.new} new item(s) added",
         )
     if args.action == "poll":
-        results = asyncio.run(poll_due(library, policy, interval, utc_now() + dt.timedelta(days=3650)))
+        results = asyncio.run(poll_due(library, policy, interval, utc_now(), every=True))
         library.save_index()
         rows = [{"feed": r.feed.id, "url": r.feed.url, "new": r.new, "error": r.error} for r in results]
         plain = "\n".join(f"#{r['feed']} {r['url']}: {r['error'] or str(r['new']) + ' new'}" for r in rows)

@@ -163,7 +163,9 @@ class Handlers:
     async def sources(self, interaction: Interaction, status: bool = False) -> None:
         if status:
             feeds = await asyncio.to_thread(self.library.store.feeds.all)
-            await self.reply(interaction, embed=embeds.health_embed(self.library.sources(), feeds))
+            await self.reply(
+                interaction, embed=embeds.health_embed(self.library.sources(), feeds, self.library.corpus.skipped)
+            )
             return
         await interaction.response.send_message(**self._library_message(interaction.user.id, 1))
 

@@ -19,6 +19,7 @@ import json_repair
 from search.fetch import FetchError, FetchPolicy, fetch
 from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_blocks, outlet_from_url
 from search.library import Library
+from search.nesting import check_nesting
 from search.store import DuplicateError, Feed
 from search.web import add_raw, ingest_url
 
@@ -52,6 +53,7 @@ def parse_feed(text: str) -> list[FeedItem]:
     """Items of an RSS/Atom document or a WordPress REST list, newest first as the feed gives them."""
     head = text.lstrip()[:1]
     if head in "[{":
+        check_nesting(text, FeedError)
         try:
             data = json.loads(text)
         except ValueError:
@@ -145,12 +147,21 @@ async def poll_feed(
     return PollResult(feed, new=new, not_modified=page.not_modified)
 
 
-async def poll_due(library: Library, policy: FetchPolicy, interval: dt.timedelta, now: dt.datetime) -> list[PollResult]:
-    """Poll every feed whose next poll time has come (``now`` for all of them: pass a late time)."""
+async def poll_due(
+    library: Library, policy: FetchPolicy, interval: dt.timedelta, now: dt.datetime, *, every: bool = False
+) -> list[PollResult]:
+    """Poll every feed whose next poll time has come (all of them if ``every``). A feed that fails in a way
+    nobody foresaw backs off like any failing feed; the feeds after it are still polled."""
     results = []
     for feed in library.store.feeds.all():
-        if feed.next_poll is None or feed.next_poll <= now:
-            results.append(await poll_feed(library, feed, policy, interval, now))
+        if every or feed.next_poll is None or feed.next_poll <= now:
+            try:
+                results.append(await poll_feed(library, feed, policy, interval, now))
+            except Exception as error:  # one broken feed must not starve the others
+                log.exception("feed %s failed unexpectedly", feed.url)
+                message = f"could not be read ({type(error).__name__})"
+                library.store.feeds.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=message)
+                results.append(PollResult(feed, error=message))
     return results
 
 
