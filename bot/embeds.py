@@ -7,6 +7,7 @@ boundary, always with "…"), and ``fit`` trims a message's embeds to the 6,000-
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import discord
 
@@ -284,7 +285,9 @@ def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
     return messages
 
 
-def health_embed(sources: list[SourceInfo], feeds: list[Feed]) -> discord.Embed:
+def health_embed(
+    sources: list[SourceInfo], feeds: list[Feed], skipped: Sequence[tuple[str, str]] = ()
+) -> discord.Embed:
     """Per source: kept passages and what cleaning dropped; per feed: last poll, last error, items."""
     embed = discord.Embed(title="Library health", colour=COLOR)
     undated = sum(1 for s in sources if s.published is None)
@@ -304,6 +307,9 @@ def health_embed(sources: list[SourceInfo], feeds: list[Feed]) -> discord.Embed:
     ]
     if feed_lines:
         _add_line_fields(embed, "Feeds", feed_lines[:40])
+    skipped_lines = [f"{escape_markdown(clip(name, 80))}: {escape_markdown(reason)}" for name, reason in skipped]
+    if skipped_lines:
+        _add_line_fields(embed, "Skipped files", skipped_lines[:40])
     return fit([embed], notice="more with `briefbot sources --status`")[0]
 
 

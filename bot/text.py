@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from search.brief import Brief
 from search.digest import Digest
 from search.evaluate import EvalResult
@@ -114,7 +116,7 @@ def digest_text(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-def health_text(sources: list[SourceInfo], feeds: list[Feed]) -> str:
+def health_text(sources: list[SourceInfo], feeds: list[Feed], skipped: Sequence[tuple[str, str]] = ()) -> str:
     lines = [f"{'source':<28} {'passages':>8} {'boilerplate':>11} {'duplicate':>9} {'trailing':>8}  dated"]
     for s in sources:
         d = s.dropped
@@ -122,6 +124,8 @@ def health_text(sources: list[SourceInfo], feeds: list[Feed]) -> str:
             f"{s.source_id[:28]:<28} {s.passages:>8} {d.boilerplate_lines:>11} {d.duplicate_lines:>9} "
             f"{d.tail_lines:>8}  {'yes' if s.published else 'no'}"
         )
+    if skipped:
+        lines += ["", f"Skipped {len(skipped)} file(s):"] + [f"  {name}: {reason}" for name, reason in skipped]
     lines += ["", feeds_text(feeds)]
     return "\n".join(lines)
 

@@ -10,23 +10,22 @@ An optional ``sources.toml`` beside the files states metadata the documents do n
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.clean import clean_lines
+from search.files import decode_text, read_bounded
 from search.ingest import IngestError, RawDocument, read_documents
 from search.models import Passage, Source
 from search.passages import assemble
+from search.sidecar import read_sidecar
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".json", ".html", ".htm", ".md", ".markdown"})
 SIDECAR = "sources.toml"
-_SIDECAR_FIELDS = ("title", "url", "outlet", "author", "published")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ID_CHARS = 64
 
@@ -96,15 +95,7 @@ def load_directory(directory: Path) -> Corpus:
 
 
 def load_file(path: Path) -> list[tuple[Source, list[Passage]]]:
-    data = path.read_bytes()
-    if len(data) > MAX_FILE_BYTES:
-        raise IngestError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
-    if b"\0" in data:
-        raise IngestError("binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise IngestError(f"not UTF-8 text (byte {error.start})") from None
+    text = decode_text(read_bounded(path, MAX_FILE_BYTES))
     docs = read_documents(text, suffix=path.suffix.lower())
     return [build_source(doc, source_id(path.stem, doc.key), str(path)) for doc in docs]
 
@@ -121,21 +112,12 @@ def source_id(stem: str, key: str | None = None) -> str:
 
 
 def _read_sidecar(path: Path, corpus: Corpus) -> dict[str, dict]:
-    if not path.exists():
-        return {}
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        log.warning("skipped %s: %s", path.name, error)
-        corpus.skipped.append((path.name, str(error)))
-        return {}
-    return {key: value for key, value in table.items() if isinstance(value, dict)}
+    entries, problems = read_sidecar(path)
+    for problem in problems:
+        log.warning("%s: %s", path.name, problem)
+        corpus.skipped.append((path.name, problem))
+    return entries
 
 
 def _apply_sidecar(source: Source, entry: dict | None) -> Source:
-    if not entry:
-        return source
-    update = {key: entry[key] for key in _SIDECAR_FIELDS if key in entry}
-    if isinstance(update.get("published"), str):
-        update["published"] = dt.date.fromisoformat(update["published"])
-    return source.model_copy(update=update)
+    return source.model_copy(update=entry) if entry else source

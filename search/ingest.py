@@ -18,6 +18,8 @@ import lxml.html
 import trafilatura
 from markdown_it import MarkdownIt
 
+from search.nesting import check_nesting
+
 _BLOCK_TAGS = (
     "p",
     "div",
@@ -91,6 +93,7 @@ def read_documents(text: str, *, suffix: str = "", url: str | None = None) -> li
 
 def from_wordpress(text: str) -> list[RawDocument]:
     """One WordPress REST post (``/wp/v2/posts/ID``) or a list of them (``/wp/v2/posts``)."""
+    check_nesting(text, IngestError)
     data = json_repair.loads(text)
     posts = data if isinstance(data, list) else [data]
     docs = []
