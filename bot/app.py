@@ -21,6 +21,7 @@ from discord.ext import tasks
 
 from bot.cooldown import Cooldown
 from bot.handlers import Handlers, UserError
+from bot.saved_searches import SavedSearches
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.views import DYNAMIC_ITEMS
@@ -62,6 +63,7 @@ class BriefBot(discord.Client):
         )
         self.settings = settings
         self.library = library
+        self.saved_searches = SavedSearches(library.store.db)
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error
         self.handlers = Handlers(

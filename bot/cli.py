@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import datetime as dt
 import json
 import logging
@@ -187,7 +186,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         payload = {"sources": [s.model_dump(mode="json") for s in sources]}
         if not args.status:
             return _emit(args, payload, text.sources_text(sources))
-        feeds = library.store.feeds()
+        feeds = library.store.feeds.all()
         payload["feeds"] = _feeds_json(feeds)
         payload["skipped"] = [{"file": name, "reason": reason} for name, reason in library.corpus.skipped]
         return _emit(args, payload, text.health_text(sources, feeds, library.corpus.skipped))
@@ -201,7 +200,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             since=args.since or now - dt.timedelta(days=1),
             until=now,
             topics=topics,
-            first_seen=library.store.first_seen(),
+            first_seen=library.store.sources.first_seen(),
         )
         return _emit(args, digest, text.digest_text(digest))
     if args.command == "source":
@@ -244,10 +243,10 @@ def _grow(args: argparse.Namespace, settings: Settings, library: Library) -> int
         plain = "\n".join(f"#{r['feed']} {r['url']}: {r['error'] or str(r['new']) + ' new'}" for r in rows)
         return _emit(args, {"polled": rows}, plain or "No feeds followed.")
     if args.action == "remove":
-        if not library.store.remove_feed(args.id):
+        if not library.store.feeds.remove(args.id):
             raise FileNotFoundError(f"there is no feed #{args.id}")
         return _emit(args, {"removed": args.id}, f"Stopped following feed #{args.id}")
-    feeds = library.store.feeds()
+    feeds = library.store.feeds.all()
     return _emit(
         args,
         {"feeds": _feeds_json(feeds)},
@@ -257,9 +256,7 @@ def _grow(args: argparse.Namespace, settings: Settings, library: Library) -> int
 
 def _feeds_json(feeds: list) -> list[dict]:
     """Feeds as JSON-ready dicts (datetimes as ISO strings)."""
-    return [
-        {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in dataclasses.asdict(f).items()} for f in feeds
-    ]
+    return [{k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in f.model_dump().items()} for f in feeds]
 
 
 def _emit(args: argparse.Namespace, payload: BaseModel | dict, plain: str) -> int:

@@ -158,11 +158,11 @@ class Library:
             index.save(self.index_dir)
         self._state = _State.of(corpus, index)
         self._unsaved = False
-        self.store.mark_seen(list(corpus.sources), self.clock())
+        self.store.sources.mark_seen(list(corpus.sources), self.clock())
 
     def _load_corpus(self) -> Corpus:
         corpus = load_directory(self.seeds_dir)
-        for source, passages in self.store.stored_sources():
+        for source, passages in self.store.sources.stored():
             if source.source_id not in corpus.sources:
                 corpus.add(source, passages)
         return corpus
@@ -204,7 +204,7 @@ class Library:
         with self._write_lock:
             if source.source_id in self._state.corpus.sources:
                 raise DuplicateError(f"already in the library as {source.source_id}", source.source_id)
-            self.store.add_source(
+            self.store.sources.add(
                 source,
                 passages,
                 content_hash=content_hash,
@@ -271,7 +271,7 @@ class Library:
                 for source, passages in loaded:
                     if source.source_id not in self._state.corpus.sources:
                         self._append(source, passages)
-                        self.store.mark_seen([source.source_id], self.clock())
+                        self.store.sources.mark_seen([source.source_id], self.clock())
                         count += 1
             return f"added {count} source(s) from {len(added)} new file(s)"
 
