@@ -25,6 +25,7 @@ from search.evaluate import evaluate_collection
 from search.feeds import FeedError, follow_feed, poll_due
 from search.fetch import FetchError
 from search.ingest import IngestError
+from search.language import LANGUAGES
 from search.library import MAX_LIMIT, Library, UnknownSourceError, utc_now
 from search.store import DuplicateError
 from search.web import ingest_url
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     search.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="published on or after")
     search.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="published on or before")
+    search.add_argument("--language", choices=list(LANGUAGES), help="only sources in this language")
 
     brief = commands.add_parser("brief", parents=[common], help="a briefing of verbatim, cited sentences")
     brief.add_argument("topic", help="what the briefing is about")
@@ -165,7 +167,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return _emit(args, summary, message)
     if args.command == "search":
-        result = library.search(args.query, limit=args.limit, sources=args.source, since=args.since, until=args.until)
+        result = library.search(
+            args.query,
+            limit=args.limit,
+            sources=args.source,
+            since=args.since,
+            until=args.until,
+            language=args.language,
+        )
         return _emit(args, result, text.search_text(result))
     if args.command == "brief":
         brief = library.brief(

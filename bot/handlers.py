@@ -26,6 +26,7 @@ from search.digest import scheduled_at
 from search.feeds import FeedError, follow_feed
 from search.fetch import FetchError
 from search.ingest import IngestError
+from search.language import language_name
 from search.library import MAX_LIMIT, UnknownSourceError
 from search.query import parse_query
 from search.store import DuplicateError
@@ -87,9 +88,11 @@ class Handlers:
             raise UserError(f"You can {what} again in {math.ceil(wait)} s.")
 
     # -- /search ----------------------------------------------------------------------------------------
-    async def search(self, interaction: Interaction, query: str, source: str | None, limit: int) -> None:
+    async def search(
+        self, interaction: Interaction, query: str, source: str | None, limit: int, language: str | None = None
+    ) -> None:
         self._check_cooldown(self.search_cooldown, interaction, "search")
-        params = {"query": query, "source": source, "limit": limit}
+        params = {"query": query, "source": source, "limit": limit, "language": language}
         result = await asyncio.to_thread(self._run_search, params)
         if not result.hits:
             raise UserError(result.message or "No results.")
@@ -98,13 +101,14 @@ class Handlers:
 
     def _run_search(self, params: dict):
         sources = [params["source"]] if params.get("source") else None
-        return self.library.search(params["query"], limit=MAX_LIMIT, sources=sources)
+        return self.library.search(params["query"], limit=MAX_LIMIT, sources=sources, language=params.get("language"))
 
     def _search_message(self, result, key: str, owner: int, page: int, params: dict) -> dict:
         per_page = params["limit"]
         pages = max(1, math.ceil(len(result.hits) / per_page))
         page = min(max(page, 1), pages)
         filters = f" · source `{params['source']}`" if params.get("source") else ""
+        filters += f" · {language_name(params['language'])}" if params.get("language") else ""
         ranks = [hit.rank for hit in result.hits[(page - 1) * per_page : page * per_page]]
         return {
             "embed": embeds.search_page(result, page, per_page, filters),
