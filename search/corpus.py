@@ -13,12 +13,10 @@ An optional ``sources.toml`` beside the files states metadata the documents do n
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import multiprocessing
 import os
-import tomllib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,15 +26,17 @@ from tqdm import tqdm
 
 from search.clean import clean_lines
 from search.corpus_store import FileState
+from search.files import decode_text, read_bounded
 from search.ingest import IngestError, RawDocument, read_documents
+from search.language import detect_language
 from search.models import Passage, Source
 from search.passages import assemble
+from search.sidecar import read_sidecar
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".json", ".html", ".htm", ".md", ".markdown"})
 SIDECAR = "sources.toml"
-_SIDECAR_FIELDS = ("title", "url", "outlet", "author", "published")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ID_CHARS = 64
 PIPELINE_VERSION = 1  # bump when reading, cleaning or passage splitting changes: stored files are parsed again
@@ -85,6 +85,7 @@ def build_source(raw: RawDocument, source_id: str, origin: str) -> tuple[Source,
         format=raw.format,
         text=text,
         dropped=cleaned.dropped,
+        language=detect_language(text),
     )
     return source, passages
 
@@ -133,7 +134,7 @@ def parse_file(path: Path, known_sha256: str | None = None) -> ParsedFile:
     sources: list[tuple[Source, list[Passage]]] | None = []
     error = None
     try:
-        data = _read_bounded(path, stat.st_size)
+        data = read_bounded(path, MAX_FILE_BYTES)
         sha256 = hashlib.sha256(data).hexdigest()
         sources = None if sha256 == known_sha256 else parse_bytes(data, path)
     except (IngestError, OSError, ValueError) as failure:
@@ -159,25 +160,12 @@ def parse_files(paths: list[tuple[Path, str | None]], *, progress: bool = False)
 
 
 def load_file(path: Path) -> list[tuple[Source, list[Passage]]]:
-    return parse_bytes(_read_bounded(path, path.stat().st_size), path)
-
-
-def _read_bounded(path: Path, size: int) -> bytes:
-    if size > MAX_FILE_BYTES:
-        raise IngestError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
-    return path.read_bytes()
+    return parse_bytes(read_bounded(path, MAX_FILE_BYTES), path)
 
 
 def parse_bytes(data: bytes, path: Path) -> list[tuple[Source, list[Passage]]]:
     """One file's bytes -> its sources (ids from the file name)."""
-    if len(data) > MAX_FILE_BYTES:
-        raise IngestError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
-    if b"\0" in data:
-        raise IngestError("binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise IngestError(f"not UTF-8 text (byte {error.start})") from None
+    text = decode_text(data)
     docs = read_documents(text, suffix=path.suffix.lower())
     return [build_source(doc, source_id(path.stem, doc.key), str(path)) for doc in docs]
 
@@ -194,28 +182,12 @@ def source_id(stem: str, key: str | None = None) -> str:
 
 
 def _read_sidecar(path: Path, corpus: Corpus) -> dict[str, dict]:
-    table, error = read_sidecar(path)
-    if error:
-        corpus.skipped.append((path.name, error))
-    return table
-
-
-def read_sidecar(path: Path) -> tuple[dict[str, dict], str | None]:
-    """The sidecar's entries by source id, and why it was skipped (None if it was read or is absent)."""
-    if not path.exists():
-        return {}, None
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        log.warning("skipped %s: %s", path.name, error)
-        return {}, str(error)
-    return {key: value for key, value in table.items() if isinstance(value, dict)}, None
+    entries, problems = read_sidecar(path)
+    for problem in problems:
+        log.warning("%s: %s", path.name, problem)
+        corpus.skipped.append((path.name, problem))
+    return entries
 
 
 def apply_sidecar(source: Source, entry: dict | None) -> Source:
-    if not entry:
-        return source
-    update = {key: entry[key] for key in _SIDECAR_FIELDS if key in entry}
-    if isinstance(update.get("published"), str):
-        update["published"] = dt.date.fromisoformat(update["published"])
-    return source.model_copy(update=update)
+    return source.model_copy(update=entry) if entry else source

@@ -10,7 +10,7 @@ Tables::
 
     files     name -> size, mtime_ns, sha256, pipeline, error     the sources folder as last scanned
     sources   number (ascending = index order), source_id, file, pipeline, dead, passages, words, day,
-              title (as displayed), meta (the Source's fields but text, as JSON), text
+              language, title (as displayed), meta (the Source's fields but text, as JSON), text
     passages  (source_number, ordinal) -> heading, start, end, text
     meta      key -> value: schema version, epoch
 
@@ -38,11 +38,12 @@ from pathlib import Path
 
 import numpy as np
 
+from search.language import LANGUAGES
 from search.models import Passage, Source, SourceInfo
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -52,7 +53,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS sources (
     number INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, file TEXT, pipeline INTEGER NOT NULL,
     dead INTEGER NOT NULL DEFAULT 0, passages INTEGER NOT NULL, words INTEGER NOT NULL, day INTEGER NOT NULL,
-    title TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL
+    language TEXT, title TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sources_file ON sources (file) WHERE NOT dead;
 CREATE TABLE IF NOT EXISTS passages (
@@ -80,6 +81,15 @@ class Row:
     source_id: str
     passages: int
     day: int
+    language: str | None
+
+
+_LANGUAGE_CODES = list(LANGUAGES)
+
+
+def language_number(code: str | None) -> int:
+    """A language code's number in the per-passage array (-1: unknown)."""
+    return _LANGUAGE_CODES.index(code) if code in _LANGUAGE_CODES else -1
 
 
 def passage_id(source_id: str, ordinal: int) -> str:
@@ -146,7 +156,7 @@ class CorpusStore:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def live_rows(self) -> list[Row]:
-        query = "SELECT number, source_id, passages, day FROM sources WHERE NOT dead ORDER BY number"
+        query = "SELECT number, source_id, passages, day, language FROM sources WHERE NOT dead ORDER BY number"
         return [Row(*row) for row in self._db().execute(query)]
 
     def files(self) -> dict[str, FileState]:
@@ -221,6 +231,7 @@ class CorpusStore:
                     passages=passages,
                     words=words,
                     dropped=fields["dropped"],
+                    language=fields.get("language"),
                 )
         return [found[n] for n in numbers]
 
@@ -270,9 +281,20 @@ class CorpusStore:
         words = sum(p.words for p in passages)
         meta = source.model_dump_json(exclude={"text"})
         number = db.execute(
-            "INSERT INTO sources (source_id, file, pipeline, passages, words, day, title, meta, text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (source.source_id, file, pipeline, len(passages), words, day, source.display_title, meta, source.text),
+            "INSERT INTO sources (source_id, file, pipeline, passages, words, day, language, title, meta, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                source.source_id,
+                file,
+                pipeline,
+                len(passages),
+                words,
+                day,
+                source.language,
+                source.display_title,
+                meta,
+                source.text,
+            ),
         ).lastrowid
         for expected, p in enumerate(passages, 1):
             if (p.ordinal, p.passage_id) != (expected, passage_id(source.source_id, expected)):
@@ -281,7 +303,7 @@ class CorpusStore:
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?)",
             [(number, p.ordinal, p.heading, p.start, p.end, p.text) for p in passages],
         )
-        return Row(number, source.source_id, len(passages), day)
+        return Row(number, source.source_id, len(passages), day, source.language)
 
     def purge_dead(self) -> None:
         """Delete retired rows (at open, before any snapshot can refer to them)."""
@@ -309,6 +331,8 @@ class CorpusView:
         self.position = {r.source_id: i for i, r in enumerate(rows)}
         self.passage_source = np.repeat(np.arange(len(rows), dtype=np.int32), counts)
         self.passage_day = np.repeat(np.fromiter((r.day for r in rows), np.int32, len(rows)), counts)
+        languages = np.fromiter((language_number(r.language) for r in rows), np.int8, len(rows))
+        self.passage_language = np.repeat(languages, counts)
         self.sources = _Sources(self)
         self.passages = _Passages(self)
 

@@ -17,8 +17,9 @@ import feedparser
 import json_repair
 
 from search.fetch import FetchError, FetchPolicy, fetch
-from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_lines, outlet_from_url
+from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_blocks, outlet_from_url
 from search.library import Library
+from search.nesting import check_nesting
 from search.store import DuplicateError, Feed
 from search.web import add_raw, ingest_url
 
@@ -52,6 +53,7 @@ def parse_feed(text: str) -> list[FeedItem]:
     """Items of an RSS/Atom document or a WordPress REST list, newest first as the feed gives them."""
     head = text.lstrip()[:1]
     if head in "[{":
+        check_nesting(text, FeedError)
         try:
             data = json.loads(text)
         except ValueError:
@@ -80,12 +82,13 @@ def parse_feed(text: str) -> list[FeedItem]:
         if not key:
             continue
         html = entry["content"][0].get("value", "") if entry.get("content") else entry.get("summary", "")
-        lines = html_fragment_lines(html) if html else []
+        lines, kinds = html_fragment_blocks(html) if html else ([], [])
         raw = None
         if sum(len(line.split()) for line in lines) >= FULL_TEXT_WORDS:
             stamp = entry.get("published_parsed") or entry.get("updated_parsed")
             raw = RawDocument(
                 lines=lines,
+                kinds=kinds,
                 format="feed",
                 title=entry.get("title") or None,
                 url=link,
@@ -112,12 +115,12 @@ async def poll_feed(
         page = await fetch(feed.url, policy, etag=feed.etag, last_modified=feed.last_modified)
         items = [] if page.not_modified else parse_feed(page.text)
     except (FetchError, FeedError) as error:
-        store.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=str(error))
+        store.feeds.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=str(error))
         log.warning("feed %s failed: %s", feed.url, error)
         return PollResult(feed, error=str(error))
     new = 0
     for item in items[:MAX_ITEMS_PER_POLL]:
-        if store.feed_item_known(feed.id, item.key):
+        if store.feeds.item_known(feed.id, item.key):
             continue
         source_id = None
         try:
@@ -132,8 +135,8 @@ async def poll_feed(
             source_id = error.existing
         except (FetchError, IngestError) as error:
             log.warning("feed %s: item %s skipped: %s", feed.url, item.url or item.key, error)
-        store.remember_feed_item(feed.id, item.key, source_id)
-    store.record_poll(
+        store.feeds.remember_item(feed.id, item.key, source_id)
+    store.feeds.record_poll(
         feed.id,
         now,
         next_poll(feed, now, interval, False),
@@ -144,12 +147,21 @@ async def poll_feed(
     return PollResult(feed, new=new, not_modified=page.not_modified)
 
 
-async def poll_due(library: Library, policy: FetchPolicy, interval: dt.timedelta, now: dt.datetime) -> list[PollResult]:
-    """Poll every feed whose next poll time has come (``now`` for all of them: pass a late time)."""
+async def poll_due(
+    library: Library, policy: FetchPolicy, interval: dt.timedelta, now: dt.datetime, *, every: bool = False
+) -> list[PollResult]:
+    """Poll every feed whose next poll time has come (all of them if ``every``). A feed that fails in a way
+    nobody foresaw backs off like any failing feed; the feeds after it are still polled."""
     results = []
-    for feed in library.store.feeds():
-        if feed.next_poll is None or feed.next_poll <= now:
-            results.append(await poll_feed(library, feed, policy, interval, now))
+    for feed in library.store.feeds.all():
+        if every or feed.next_poll is None or feed.next_poll <= now:
+            try:
+                results.append(await poll_feed(library, feed, policy, interval, now))
+            except Exception as error:  # one broken feed must not starve the others
+                log.exception("feed %s failed unexpectedly", feed.url)
+                message = f"could not be read ({type(error).__name__})"
+                library.store.feeds.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=message)
+                results.append(PollResult(feed, error=message))
     return results
 
 
@@ -157,9 +169,9 @@ async def follow_feed(
     library: Library, url: str, policy: FetchPolicy, added_by: str | None, interval: dt.timedelta, now: dt.datetime
 ) -> PollResult:
     """Follow ``url`` and ingest its current items; if the first poll fails, unfollow and raise FeedError."""
-    feed = library.store.add_feed(url, added_by, now)  # DuplicateError if already followed
+    feed = library.store.feeds.add(url, added_by, now)  # DuplicateError if already followed
     result = await poll_feed(library, feed, policy, interval, now)
     if result.error:
-        library.store.remove_feed(feed.id)
+        library.store.feeds.remove(feed.id)
         raise FeedError(result.error)
     return result

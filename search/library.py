@@ -31,8 +31,9 @@ from search import suggest
 from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
 from search.corpus import PIPELINE_VERSION, SIDECAR, apply_sidecar, parse_files, read_sidecar, source_files
-from search.corpus_store import CorpusStore, CorpusView, Row
+from search.corpus_store import CorpusStore, CorpusView, Row, language_number
 from search.index import BM25Index, IndexFormatError
+from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
 from search.ranking import passage_terms, rank
@@ -136,14 +137,14 @@ class Library:
             scan = self._scan()
             view = CorpusView(self.corpus_store, self.corpus_store.live_rows(), scan.skipped)
             self._state = _State(view, self._open_index(view, force_rebuild=force_rebuild))
-            self.store.mark_seen([row.source_id for row in imported + scan.appended], self.clock())
+            self.store.sources.mark_seen([row.source_id for row in imported + scan.appended], self.clock())
         return self
 
     def _import_stored(self) -> list[Row]:
         """A new corpus store: copy in the sources added after start-up (kept in the state database)."""
         return [
             self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION)
-            for source, passages in self.store.stored_sources()
+            for source, passages in self.store.sources.stored()
         ]
 
     def _open_index(self, view: CorpusView, *, force_rebuild: bool) -> BM25Index:
@@ -203,7 +204,7 @@ class Library:
         store, scan = self.corpus_store, _Scan()
         known = store.files()
         present = source_files(self.seeds_dir)
-        forced = self._sidecar_changes()
+        forced = self._sidecar_changes(scan)
         todo: list[tuple[Path, str | None]] = []
         for name, path in sorted(present.items()):
             old, stat = known.get(name), path.stat()
@@ -246,22 +247,27 @@ class Library:
         scan.retired = store.epoch() != epoch
         return scan
 
-    def _sidecar_changes(self) -> set[str]:
-        """Files to parse again because the sidecar changed their sources' entries (or is new or gone)."""
+    def _sidecar_changes(self, scan: _Scan) -> set[str]:
+        """Files to parse again because the sidecar changed their sources' entries (or is new or gone).
+        The sidecar is read only when its size or mtime changed; its problems are kept and reported."""
         path = self.seeds_dir / SIDECAR
         try:
             stat = path.stat()
             signature = f"{stat.st_size}/{stat.st_mtime_ns}"
         except OSError:
             signature = ""
-        saved = json.loads(self.corpus_store.get_meta("sidecar") or '{"signature": "", "entries": {}}')
-        if saved["signature"] == signature:
-            return set()
-        entries, _ = read_sidecar(path)
-        entries = json.loads(json.dumps(entries, default=str))
-        old = saved["entries"]
-        touched = [sid for sid in set(old) | set(entries) if old.get(sid) != entries.get(sid)]
-        self.corpus_store.set_meta("sidecar", json.dumps({"signature": signature, "entries": entries}))
+        saved = json.loads(self.corpus_store.get_meta("sidecar") or '{"signature": "", "entries": {}, "problems": []}')
+        touched: list[str] = []
+        if saved["signature"] != signature:
+            entries, problems = read_sidecar(path)
+            for problem in problems:
+                log.warning("%s: %s", SIDECAR, problem)
+            entries = json.loads(json.dumps(entries, default=str))
+            old = saved["entries"]
+            touched = [sid for sid in set(old) | set(entries) if old.get(sid) != entries.get(sid)]
+            saved = {"signature": signature, "entries": entries, "problems": problems}
+            self.corpus_store.set_meta("sidecar", json.dumps(saved))
+        scan.skipped += [(SIDECAR, problem) for problem in saved["problems"]]
         return self.corpus_store.files_of(touched)
 
     def add_source(
@@ -277,7 +283,7 @@ class Library:
         with self._write_lock:
             if source.source_id in self._state.corpus.sources:
                 raise DuplicateError(f"already in the library as {source.source_id}", source.source_id)
-            self.store.add_source(
+            self.store.sources.add(
                 source,
                 passages,
                 content_hash=content_hash,
@@ -319,7 +325,7 @@ class Library:
             scan = self._scan()
             if not (scan.appended or scan.retired):
                 return None
-            self.store.mark_seen([row.source_id for row in scan.appended], self.clock())
+            self.store.sources.mark_seen([row.source_id for row in scan.appended], self.clock())
             if not scan.retired:
                 self._append(scan.appended)
                 return f"added {len(scan.appended)} source(s) from {scan.added} new file(s)"
@@ -336,13 +342,16 @@ class Library:
         sources: list[str] | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        language: str | None = None,
     ) -> SearchResult:
         """Ranked passages. Bad input gives an empty result with a one-line ``message``, never an error,
-        except an unknown source id (UnknownSourceError) and a limit out of range (ValueError)."""
+        except an unknown source id (UnknownSourceError) and a limit or language out of range (ValueError)."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+        if language is not None and language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         state = self._state
-        parsed, ranked, message = self._rank(state, query, limit, sources, since, until)
+        parsed, ranked, message = self._rank(state, query, limit, sources, since, until, language)
         terms = set(parsed.terms)
         hits = [self._hit(state, rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
         return SearchResult(query=parsed.text, hits=hits, message=message)
@@ -386,7 +395,7 @@ class Library:
         return summarize(source, passages, self.analyzer, state.index.idf, sentences=sentences)
 
     def _rank(
-        self, state: _State, query, limit, sources, since, until
+        self, state: _State, query, limit, sources, since, until, language=None
     ) -> tuple[ParsedQuery, list[tuple[int, float]], str | None]:
         """Parse, filter and rank: (parsed query, [(passage number, score)], why nothing was found)."""
         for source_id in sources or []:
@@ -396,7 +405,7 @@ class Library:
             return parsed, [], parsed.problem
         if since and until and since > until:
             return parsed, [], "The start date is after the end date."
-        mask = self._filter_mask(state, sources, since, until)
+        mask = self._filter_mask(state, sources, since, until, language)
 
         def accept(doc: int) -> bool:
             tokens = self.analyzer.tokens(state.corpus.passage(doc).text)
@@ -414,8 +423,8 @@ class Library:
         return parsed, [], f"Nothing in the library matches “{shown}”{filtered}."
 
     @staticmethod
-    def _filter_mask(state: _State, sources, since, until) -> np.ndarray | None:
-        if not (sources or since or until):
+    def _filter_mask(state: _State, sources, since, until, language=None) -> np.ndarray | None:
+        if not (sources or since or until or language):
             return None
         corpus = state.corpus
         mask = np.ones(len(corpus.passage_source), dtype=bool)
@@ -425,6 +434,8 @@ class Library:
             mask &= corpus.passage_day >= since.toordinal()
         if until:
             mask &= (corpus.passage_day >= 0) & (corpus.passage_day <= until.toordinal())
+        if language:
+            mask &= corpus.passage_language == language_number(language)
         return mask
 
     def _hit(self, state: _State, rank: int, doc: int, score: float, terms: set[str]) -> Hit:

@@ -226,3 +226,15 @@ def test_the_token_never_appears_in_settings_output(make_settings):
     settings = make_settings()
     assert "stand-in-token" not in repr(settings) and "stand-in-token" not in str(settings.model_dump())
     assert EPHEMERAL == 64 and ALICE["id"] != BOB["id"]
+
+
+async def test_start_up_logs_no_warnings_that_do_not_apply(start_bot, caplog):
+    with caplog.at_level(logging.WARNING):
+        await start_bot()
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_the_search_query_is_limited_to_what_the_library_accepts(bot, discord_api):
+    (search,) = [c for c in discord_api.commands["global"] if c["name"] == "search"]
+    query = next(o for o in search["options"] if o["name"] == "query")
+    assert query["max_length"] == 500
