@@ -21,9 +21,11 @@ from discord.ext import tasks
 
 from bot.cooldown import Cooldown
 from bot.handlers import Handlers, UserError
+from bot.saved_searches import SavedSearches
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.views import DYNAMIC_ITEMS
+from search.language import LANGUAGES
 from search.library import Library, utc_now
 from search.query import MAX_QUERY_CHARS
 
@@ -61,6 +63,7 @@ class BriefBot(discord.Client):
         )
         self.settings = settings
         self.library = library
+        self.saved_searches = SavedSearches(library.store.db)
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error
         self.handlers = Handlers(
@@ -163,14 +166,17 @@ def build_commands(handlers: Handlers) -> list[app_commands.Command]:
         query='Words to look for; put a phrase in "quotes" to match it exactly',
         source="Only this source",
         limit="Results per page (1-10)",
+        language="Only sources in this language",
     )
+    @app_commands.choices(language=[app_commands.Choice(name=name, value=code) for code, name in LANGUAGES.items()])
     async def search(
         interaction: discord.Interaction,
         query: app_commands.Range[str, None, MAX_QUERY_CHARS],
         source: str | None = None,
         limit: app_commands.Range[int, 1, 10] = 5,
+        language: str | None = None,
     ) -> None:
-        await handlers.guarded(interaction, lambda: handlers.search(interaction, query, source, limit))
+        await handlers.guarded(interaction, lambda: handlers.search(interaction, query, source, limit, language))
 
     @app_commands.command(name="brief", description="A short briefing; every sentence is a cited quote")
     @app_commands.describe(topic="What the briefing is about, e.g. trilateral")

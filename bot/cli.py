@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import datetime as dt
 import json
 import logging
@@ -26,6 +25,7 @@ from search.evaluate import evaluate_collection
 from search.feeds import FeedError, follow_feed, poll_due
 from search.fetch import FetchError
 from search.ingest import IngestError
+from search.language import LANGUAGES
 from search.library import MAX_LIMIT, Library, UnknownSourceError, utc_now
 from search.store import DuplicateError
 from search.web import ingest_url
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     search.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="published on or after")
     search.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="published on or before")
+    search.add_argument("--language", choices=list(LANGUAGES), help="only sources in this language")
 
     brief = commands.add_parser("brief", parents=[common], help="a briefing of verbatim, cited sentences")
     brief.add_argument("topic", help="what the briefing is about")
@@ -166,7 +167,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return _emit(args, summary, message)
     if args.command == "search":
-        result = library.search(args.query, limit=args.limit, sources=args.source, since=args.since, until=args.until)
+        result = library.search(
+            args.query,
+            limit=args.limit,
+            sources=args.source,
+            since=args.since,
+            until=args.until,
+            language=args.language,
+        )
         return _emit(args, result, text.search_text(result))
     if args.command == "brief":
         brief = library.brief(
@@ -178,7 +186,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         payload = {"sources": [s.model_dump(mode="json") for s in sources]}
         if not args.status:
             return _emit(args, payload, text.sources_text(sources))
-        feeds = library.store.feeds()
+        feeds = library.store.feeds.all()
         payload["feeds"] = _feeds_json(feeds)
         payload["skipped"] = [{"file": name, "reason": reason} for name, reason in library.corpus.skipped]
         return _emit(args, payload, text.health_text(sources, feeds, library.corpus.skipped))
@@ -192,7 +200,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             since=args.since or now - dt.timedelta(days=1),
             until=now,
             topics=topics,
-            first_seen=library.store.first_seen(),
+            first_seen=library.store.sources.first_seen(),
         )
         return _emit(args, digest, text.digest_text(digest))
     if args.command == "source":
@@ -235,10 +243,10 @@ def _grow(args: argparse.Namespace, settings: Settings, library: Library) -> int
         plain = "\n".join(f"#{r['feed']} {r['url']}: {r['error'] or str(r['new']) + ' new'}" for r in rows)
         return _emit(args, {"polled": rows}, plain or "No feeds followed.")
     if args.action == "remove":
-        if not library.store.remove_feed(args.id):
+        if not library.store.feeds.remove(args.id):
             raise FileNotFoundError(f"there is no feed #{args.id}")
         return _emit(args, {"removed": args.id}, f"Stopped following feed #{args.id}")
-    feeds = library.store.feeds()
+    feeds = library.store.feeds.all()
     return _emit(
         args,
         {"feeds": _feeds_json(feeds)},
@@ -248,9 +256,7 @@ def _grow(args: argparse.Namespace, settings: Settings, library: Library) -> int
 
 def _feeds_json(feeds: list) -> list[dict]:
     """Feeds as JSON-ready dicts (datetimes as ISO strings)."""
-    return [
-        {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in dataclasses.asdict(f).items()} for f in feeds
-    ]
+    return [{k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in f.model_dump().items()} for f in feeds]
 
 
 def _emit(args: argparse.Namespace, payload: BaseModel | dict, plain: str) -> int:

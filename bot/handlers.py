@@ -26,6 +26,7 @@ from search.digest import scheduled_at
 from search.feeds import FeedError, follow_feed
 from search.fetch import FetchError
 from search.ingest import IngestError
+from search.language import language_name
 from search.library import MAX_LIMIT, UnknownSourceError
 from search.query import parse_query
 from search.store import DuplicateError
@@ -87,24 +88,27 @@ class Handlers:
             raise UserError(f"You can {what} again in {math.ceil(wait)} s.")
 
     # -- /search ----------------------------------------------------------------------------------------
-    async def search(self, interaction: Interaction, query: str, source: str | None, limit: int) -> None:
+    async def search(
+        self, interaction: Interaction, query: str, source: str | None, limit: int, language: str | None = None
+    ) -> None:
         self._check_cooldown(self.search_cooldown, interaction, "search")
-        params = {"query": query, "source": source, "limit": limit}
+        params = {"query": query, "source": source, "limit": limit, "language": language}
         result = await asyncio.to_thread(self._run_search, params)
         if not result.hits:
             raise UserError(result.message or "No results.")
-        key = await asyncio.to_thread(self.library.store.save_query, params)
+        key = await asyncio.to_thread(self.bot.saved_searches.save, params)
         await interaction.response.send_message(**self._search_message(result, key, interaction.user.id, 1, params))
 
     def _run_search(self, params: dict):
         sources = [params["source"]] if params.get("source") else None
-        return self.library.search(params["query"], limit=MAX_LIMIT, sources=sources)
+        return self.library.search(params["query"], limit=MAX_LIMIT, sources=sources, language=params.get("language"))
 
     def _search_message(self, result, key: str, owner: int, page: int, params: dict) -> dict:
         per_page = params["limit"]
         pages = max(1, math.ceil(len(result.hits) / per_page))
         page = min(max(page, 1), pages)
         filters = f" · source `{params['source']}`" if params.get("source") else ""
+        filters += f" · {language_name(params['language'])}" if params.get("language") else ""
         ranks = [hit.rank for hit in result.hits[(page - 1) * per_page : page * per_page]]
         return {
             "embed": embeds.search_page(result, page, per_page, filters),
@@ -113,7 +117,7 @@ class Handlers:
         }
 
     async def _saved(self, key: str) -> dict:
-        params = await asyncio.to_thread(self.library.store.load_query, key)
+        params = await asyncio.to_thread(self.bot.saved_searches.load, key)
         if params is None:
             raise UserError("This result has expired. Run /search again.")
         return params
@@ -162,7 +166,7 @@ class Handlers:
     # -- /sources, /source, /help -------------------------------------------------------------------------
     async def sources(self, interaction: Interaction, status: bool = False) -> None:
         if status:
-            feeds = await asyncio.to_thread(self.library.store.feeds)
+            feeds = await asyncio.to_thread(self.library.store.feeds.all)
             await self.reply(
                 interaction, embed=embeds.health_embed(self.library.sources(), feeds, self.library.corpus.skipped)
             )
@@ -232,12 +236,12 @@ class Handlers:
         )
 
     async def feed_list(self, interaction: Interaction) -> None:
-        feeds = await asyncio.to_thread(self.library.store.feeds)
+        feeds = await asyncio.to_thread(self.library.store.feeds.all)
         await self.reply(interaction, embed=embeds.feeds_embed(feeds), ephemeral=True)
 
     async def feed_remove(self, interaction: Interaction, feed_id: int) -> None:
         self._require_manage_server(interaction)
-        if not await asyncio.to_thread(self.library.store.remove_feed, feed_id):
+        if not await asyncio.to_thread(self.library.store.feeds.remove, feed_id):
             raise UserError(f"There is no feed #{feed_id}. See /feed list.")
         await self.reply(
             interaction, f"Stopped following feed #{feed_id}; its sources stay in the library.", ephemeral=True
@@ -259,7 +263,7 @@ class Handlers:
         topic_list = _parse_topics(topics, self.library)
         now = self.bot.scheduler.clock()
         subscription = await asyncio.to_thread(
-            self.library.store.add_subscription,
+            self.library.store.digests.subscribe,
             guild_id=interaction.guild_id,
             channel_id=channel_id or interaction.channel_id,
             time=at,
@@ -278,14 +282,12 @@ class Handlers:
         )
 
     async def digest_list(self, interaction: Interaction) -> None:
-        subscriptions = await asyncio.to_thread(self.library.store.subscriptions, interaction.guild_id)
+        subscriptions = await asyncio.to_thread(self.library.store.digests.subscriptions, interaction.guild_id)
         await self.reply(interaction, embed=embeds.subscriptions_embed(subscriptions), ephemeral=True)
 
     async def digest_unsubscribe(self, interaction: Interaction, subscription_id: int) -> None:
         self._require_manage_server(interaction)
-        removed = await asyncio.to_thread(
-            self.library.store.remove_subscription, subscription_id, interaction.guild_id or 0
-        )
+        removed = await asyncio.to_thread(self.library.store.digests.remove, subscription_id, interaction.guild_id or 0)
         if not removed:
             raise UserError(f"There is no digest #{subscription_id} in this server. See /digest list.")
         await self.reply(interaction, f"Digest #{subscription_id} is cancelled.", ephemeral=True)
@@ -297,11 +299,11 @@ class Handlers:
         now = scheduler.clock()
         mine = [
             s
-            for s in await asyncio.to_thread(store.subscriptions, interaction.guild_id)
+            for s in await asyncio.to_thread(store.digests.subscriptions, interaction.guild_id)
             if s.channel_id == interaction.channel_id
         ]
         if mine:
-            since = await asyncio.to_thread(store.last_covered, mine[0].id) or mine[0].created
+            since = await asyncio.to_thread(store.digests.last_covered, mine[0].id) or mine[0].created
             topic_list = _parse_topics(topics, self.library) if topics else mine[0].topics
         else:
             since, topic_list = now - dt.timedelta(days=1), _parse_topics(topics, self.library)
@@ -320,7 +322,7 @@ class Handlers:
         return (starts + within)[:25]
 
     async def autocomplete_subscription(self, interaction: Interaction) -> list[tuple[str, int]]:
-        subscriptions = await asyncio.to_thread(self.library.store.subscriptions, interaction.guild_id)
+        subscriptions = await asyncio.to_thread(self.library.store.digests.subscriptions, interaction.guild_id)
         return [(f"#{s.id} daily at {s.time:%H:%M} {s.timezone}"[:100], s.id) for s in subscriptions][:25]
 
 

@@ -40,7 +40,7 @@ class DigestScheduler:
         """Post every digest due at ``now``; returns the ids of the subscriptions posted to."""
         now = now or self.clock()
         posted = []
-        for subscription in await asyncio.to_thread(self.store.subscriptions, enabled_only=True):
+        for subscription in await asyncio.to_thread(self.store.digests.subscriptions, enabled_only=True):
             try:
                 if await self._post_if_due(subscription, now):
                     posted.append(subscription.id)
@@ -50,19 +50,19 @@ class DigestScheduler:
 
     async def _post_if_due(self, subscription: Subscription, now: dt.datetime) -> bool:
         store = self.store
-        done = await asyncio.to_thread(store.digest_dates, subscription.id)
+        done = await asyncio.to_thread(store.digests.dates_done, subscription.id)
         grace = self.bot.settings.digest_grace
         local_date = due_date(
             subscription.time, subscription.timezone, now, grace, not_before=subscription.created, done=done
         )
         if local_date is None:
             return False
-        since = await asyncio.to_thread(store.last_covered, subscription.id) or subscription.created
-        if not await asyncio.to_thread(store.claim_digest, subscription.id, local_date, now, now):
+        since = await asyncio.to_thread(store.digests.last_covered, subscription.id) or subscription.created
+        if not await asyncio.to_thread(store.digests.claim, subscription.id, local_date, now, now):
             return False  # another process took this day
         digest = await self.preview(subscription.topics, since, now)
         if digest.empty and subscription.quiet:
-            await asyncio.to_thread(store.finish_digest, subscription.id, local_date, "empty", now, [])
+            await asyncio.to_thread(store.digests.finish, subscription.id, local_date, "empty", now, [])
             return False
         heading = f"Daily digest · {local_date:%a %d %b %Y}"
         channel = self.bot.get_partial_messageable(subscription.channel_id)
@@ -76,19 +76,19 @@ class DigestScheduler:
                 if isinstance(error, discord.NotFound)
                 else ("briefbot is not allowed to post in the channel")
             )
-            await asyncio.to_thread(store.finish_digest, subscription.id, local_date, "failed", now, sent)
-            await asyncio.to_thread(store.disable_subscription, subscription.id, reason)
+            await asyncio.to_thread(store.digests.finish, subscription.id, local_date, "failed", now, sent)
+            await asyncio.to_thread(store.digests.disable, subscription.id, reason)
             log.warning("digest subscription %s disabled: %s", subscription.id, reason)
             await self._tell_subscriber(subscription, reason)
             return False
         status = "empty" if digest.empty else "sent"
-        await asyncio.to_thread(store.finish_digest, subscription.id, local_date, status, now, sent)
+        await asyncio.to_thread(store.digests.finish, subscription.id, local_date, status, now, sent)
         log.info("posted digest %s for %s to channel %s", subscription.id, local_date, subscription.channel_id)
         return True
 
     async def preview(self, topics: list[str], since: dt.datetime | None, until: dt.datetime):
         library = self.bot.library
-        first_seen = await asyncio.to_thread(library.store.first_seen)
+        first_seen = await asyncio.to_thread(library.store.sources.first_seen)
         return await asyncio.to_thread(
             build_digest, library, since=since, until=until, topics=topics, first_seen=first_seen
         )

@@ -115,12 +115,12 @@ async def poll_feed(
         page = await fetch(feed.url, policy, etag=feed.etag, last_modified=feed.last_modified)
         items = [] if page.not_modified else parse_feed(page.text)
     except (FetchError, FeedError) as error:
-        store.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=str(error))
+        store.feeds.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=str(error))
         log.warning("feed %s failed: %s", feed.url, error)
         return PollResult(feed, error=str(error))
     new = 0
     for item in items[:MAX_ITEMS_PER_POLL]:
-        if store.feed_item_known(feed.id, item.key):
+        if store.feeds.item_known(feed.id, item.key):
             continue
         source_id = None
         try:
@@ -135,8 +135,8 @@ async def poll_feed(
             source_id = error.existing
         except (FetchError, IngestError) as error:
             log.warning("feed %s: item %s skipped: %s", feed.url, item.url or item.key, error)
-        store.remember_feed_item(feed.id, item.key, source_id)
-    store.record_poll(
+        store.feeds.remember_item(feed.id, item.key, source_id)
+    store.feeds.record_poll(
         feed.id,
         now,
         next_poll(feed, now, interval, False),
@@ -153,14 +153,14 @@ async def poll_due(
     """Poll every feed whose next poll time has come (all of them if ``every``). A feed that fails in a way
     nobody foresaw backs off like any failing feed; the feeds after it are still polled."""
     results = []
-    for feed in library.store.feeds():
+    for feed in library.store.feeds.all():
         if every or feed.next_poll is None or feed.next_poll <= now:
             try:
                 results.append(await poll_feed(library, feed, policy, interval, now))
             except Exception as error:  # one broken feed must not starve the others
                 log.exception("feed %s failed unexpectedly", feed.url)
                 message = f"could not be read ({type(error).__name__})"
-                library.store.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=message)
+                library.store.feeds.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=message)
                 results.append(PollResult(feed, error=message))
     return results
 
@@ -169,9 +169,9 @@ async def follow_feed(
     library: Library, url: str, policy: FetchPolicy, added_by: str | None, interval: dt.timedelta, now: dt.datetime
 ) -> PollResult:
     """Follow ``url`` and ingest its current items; if the first poll fails, unfollow and raise FeedError."""
-    feed = library.store.add_feed(url, added_by, now)  # DuplicateError if already followed
+    feed = library.store.feeds.add(url, added_by, now)  # DuplicateError if already followed
     result = await poll_feed(library, feed, policy, interval, now)
     if result.error:
-        library.store.remove_feed(feed.id)
+        library.store.feeds.remove(feed.id)
         raise FeedError(result.error)
     return result

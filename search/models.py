@@ -29,6 +29,7 @@ class Source(BaseModel):
     format: str = Field(description="wordpress-json, html, markdown or text")
     text: str = Field(description="cleaned text: headings and paragraphs separated by blank lines")
     dropped: DropStats = Field(default_factory=DropStats)
+    language: str | None = Field(default=None, description="detected language code (en, ko, ja, zh), if known")
 
     @property
     def display_title(self) -> str:
@@ -106,3 +107,4 @@ class SourceInfo(BaseModel):
     passages: int
     words: int
     dropped: DropStats
+    language: str | None = None

@@ -47,10 +47,10 @@ def test_sources_status_lists_skipped_files(cli, seeds, tmp_path):
 
 def test_feed_poll_records_the_real_time(cli, tmp_path):
     library = Library(SEEDS, tmp_path / "data").open()
-    library.store.add_feed("http://127.0.0.1:9/feed", None, dt.datetime.now(dt.UTC))  # loopback: refused
+    library.store.feeds.add("http://127.0.0.1:9/feed", None, dt.datetime.now(dt.UTC))  # loopback: refused
     before = dt.datetime.now(dt.UTC)
     code, out, _ = cli("feed", "poll")
     assert code == 0 and "#1" in out
-    (feed,) = Library(SEEDS, tmp_path / "data").open().store.feeds()
+    (feed,) = Library(SEEDS, tmp_path / "data").open().store.feeds.all()
     assert before <= feed.last_poll <= dt.datetime.now(dt.UTC)
     assert feed.next_poll < before + dt.timedelta(days=2)  # backing off, not switched off for ten years

@@ -141,7 +141,7 @@ async def test_a_lost_channel_disables_the_subscription_and_tells_the_subscriber
     lose_it(discord_api, other)
     clock.now = dt.datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
     assert await bot.scheduler.tick() == []
-    (subscription,) = bot.library.store.subscriptions()
+    (subscription,) = bot.library.store.digests.subscriptions()
     assert not subscription.enabled and subscription.disabled_reason == reason
     (note,) = discord_api.channel_messages
     assert discord_api.dm_channels[int(note["channel_id"])] == int(ALICE["id"])
@@ -248,7 +248,7 @@ async def test_background_loops_post_a_due_digest_and_survive_a_gateway_reconnec
     from search.store import Store
 
     store = Store(data_dir / "data" / "briefbot.sqlite3")
-    store.add_subscription(
+    store.digests.subscribe(
         guild_id=1,
         channel_id=CHANNEL_ID,
         time=dt.time(9, 0),

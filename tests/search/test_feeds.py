@@ -108,7 +108,7 @@ async def test_rss_items_with_full_text_are_indexed_and_etag_is_honoured(library
     feeds.state["rss"] = ["kestrel", "osprey", "shrike"]
     (third,) = await poll_due(library, LOCAL, HOUR, NOW + 2 * HOUR)
     assert third.new == 1 and library.search("shrike").hits  # known items are not added again
-    (feed,) = library.store.feeds()
+    (feed,) = library.store.feeds.all()
     assert feed.items == 3 and feed.etag == '"3"' and feed.last_error is None
 
 
@@ -132,14 +132,14 @@ async def test_polls_only_when_due(library, feeds):
 
 
 async def test_a_failing_feed_backs_off_and_keeps_its_error(library, feeds):
-    feed = library.store.add_feed(feeds.url("/broken"), None, NOW)
+    feed = library.store.feeds.add(feeds.url("/broken"), None, NOW)
     (first,) = await poll_due(library, LOCAL, HOUR, NOW)
     assert "HTTP 500" in first.error
-    (feed,) = library.store.feeds()
+    (feed,) = library.store.feeds.all()
     assert feed.failures == 1 and feed.next_poll == NOW + 2 * HOUR and "HTTP 500" in feed.last_error
     assert await poll_due(library, LOCAL, HOUR, NOW + HOUR) == []  # not yet due again
     await poll_due(library, LOCAL, HOUR, NOW + 2 * HOUR)
-    (feed,) = library.store.feeds()
+    (feed,) = library.store.feeds.all()
     assert feed.failures == 2 and feed.next_poll == NOW + 2 * HOUR + 4 * HOUR
 
 
@@ -147,7 +147,7 @@ async def test_a_failing_feed_backs_off_and_keeps_its_error(library, feeds):
 async def test_following_something_that_is_not_a_working_feed_is_refused(library, feeds, path, reason):
     with pytest.raises(FeedError, match=reason):
         await follow_feed(library, feeds.url(path), LOCAL, None, HOUR, NOW)
-    assert library.store.feeds() == []
+    assert library.store.feeds.all() == []
 
 
 def test_parse_feed_rejects_garbage():

@@ -149,11 +149,11 @@ async def test_a_deeply_nested_page_is_refused_with_a_reason(library, hostile_si
 
 
 async def test_a_deeply_nested_feed_backs_off_and_does_not_starve_the_next(library, hostile_site):
-    deep = library.store.add_feed(hostile_site.url("/deep"), None, NOW)
-    library.store.add_feed(hostile_site.url("/good"), None, NOW)
+    deep = library.store.feeds.add(hostile_site.url("/deep"), None, NOW)
+    library.store.feeds.add(hostile_site.url("/good"), None, NOW)
     first, second = await poll_due(library, LOCAL, HOUR, NOW)
     assert "nested deeper" in first.error and second.new == 1 and second.error is None
-    feed = next(f for f in library.store.feeds() if f.id == deep.id)
+    feed = next(f for f in library.store.feeds.all() if f.id == deep.id)
     assert feed.failures == 1 and feed.next_poll == NOW + 2 * HOUR
 
 
@@ -168,11 +168,11 @@ async def test_an_unforeseen_parse_failure_backs_off_and_the_next_feed_is_polled
         return real(text)
 
     monkeypatch.setattr(feeds, "parse_feed", parse)
-    library.store.add_feed(hostile_site.url("/deep"), None, NOW)
-    library.store.add_feed(hostile_site.url("/good"), None, NOW)
+    library.store.feeds.add(hostile_site.url("/deep"), None, NOW)
+    library.store.feeds.add(hostile_site.url("/good"), None, NOW)
     first, second = await poll_due(library, LOCAL, HOUR, NOW)
     assert first.error == "could not be read (KeyError)" and second.new == 1
-    assert library.store.feeds()[0].next_poll == NOW + 2 * HOUR
+    assert library.store.feeds.all()[0].next_poll == NOW + 2 * HOUR
 
 
 def test_sidecar_nested_too_deep_is_skipped_with_a_reason(folder):
