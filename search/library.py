@@ -33,6 +33,7 @@ from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, mak
 from search.corpus import PIPELINE_VERSION, SIDECAR, apply_sidecar, parse_files, read_sidecar, source_files
 from search.corpus_store import CorpusStore, CorpusView, Row, language_number
 from search.index import BM25Index, IndexFormatError
+from search.index_files import remove_orphans
 from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
@@ -171,6 +172,9 @@ class Library:
         return index
 
     def _load_saved(self) -> BM25Index | None:
+        removed = remove_orphans(self.index_dir)
+        if removed:
+            log.warning("removed %d folder(s) left by an interrupted index save", len(removed))
         if not (self.index_dir / "manifest.json").exists():
             return None
         try:
