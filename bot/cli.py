@@ -22,6 +22,7 @@ from bot.settings import Settings, load_settings, open_services
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
 from search.errors import USER_ERRORS
 from search.evaluate import evaluate_collection
+from search.language import LANGUAGES
 from search.library import MAX_LIMIT
 from search.services import Services
 
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     search.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="published on or after")
     search.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="published on or before")
+    search.add_argument("--language", choices=list(LANGUAGES), help="only sources in this language")
 
     brief = commands.add_parser("brief", parents=[common], help="a briefing of verbatim, cited sentences")
     brief.add_argument("topic", help="what the briefing is about")
@@ -165,7 +167,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return _emit(args, summary, message)
     if args.command == "search":
-        result = library.search(args.query, limit=args.limit, sources=args.source, since=args.since, until=args.until)
+        result = library.search(
+            args.query,
+            limit=args.limit,
+            sources=args.source,
+            since=args.since,
+            until=args.until,
+            language=args.language,
+        )
         return _emit(args, result, text.search_text(result))
     if args.command == "brief":
         brief = library.brief(

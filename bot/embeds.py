@@ -13,6 +13,7 @@ import discord
 
 from search.brief import Brief
 from search.digest import Digest
+from search.language import language_name
 from search.models import Hit, Passage, SearchResult, SourceInfo
 from search.snippet import escape_markdown
 from search.store import Feed, Subscription
@@ -175,7 +176,8 @@ def sources_page(sources: list[SourceInfo], page: int) -> discord.Embed:
     embed.description = f"{len(sources)} sources, {sum(s.passages for s in sources)} passages"
     for s in shown:
         detail = _meta(s.outlet, s.published, s.url)
-        value = f"{s.passages} passages · {s.words:,} words" + (f" · {detail}" if detail else "")
+        value = f"{s.passages} passages · {s.words:,} words · {language_name(s.language)}"
+        value += f" · {detail}" if detail else ""
         embed.add_field(
             name=clip(s.title, FIELD_NAME), value=clip(f"{value}\n`{s.source_id}`", FIELD_VALUE), inline=False
         )
@@ -191,6 +193,7 @@ def source_embed(info: SourceInfo, summary: Brief) -> discord.Embed:
         ("Outlet", info.outlet),
         ("Author", info.author),
         ("Published", _date(info.published)),
+        ("Language", language_name(info.language)),
         ("Passages", f"{info.passages} ({info.words:,} words)"),
         ("Link", f"[open]({info.url})" if info.url else None),
     ):

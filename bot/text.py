@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from search.brief import Brief
 from search.digest import Digest
 from search.evaluate import EvalResult
+from search.language import language_name
 from search.models import Passage, SearchResult, SourceInfo
 from search.store import Feed
 
@@ -36,7 +37,8 @@ def sources_text(sources: list[SourceInfo]) -> str:
     lines = [f"{len(sources)} source(s)", ""]
     for s in sources:
         lines.append(f"{s.source_id}  {_byline(s.title, s.outlet, s.published)}")
-        lines.append(f"    {s.passages} passages, {s.words:,} words" + (f" · {s.url}" if s.url else ""))
+        details = f"    {s.passages} passages, {s.words:,} words, {language_name(s.language)}"
+        lines.append(details + (f" · {s.url}" if s.url else ""))
     return "\n".join(lines)
 
 
@@ -66,6 +68,7 @@ def source_text(info: SourceInfo, passages: list[Passage], summary: Brief) -> st
         ("published", info.published),
         ("link", info.url),
         ("format", info.format),
+        ("language", language_name(info.language)),
     ):
         if value:
             lines.append(f"{label:>10}: {value}")

@@ -8,7 +8,7 @@ can measure what it earns; docs/extraction.md keeps the figures.
 - ``tail``: everything from a "Related stories"-style header, or from the first repeat of page chrome (a nav
   or section label such as "Analysis | Asia-Pacific") seen before the article began, is cut.
 - ``metadata``: "Posted on : 2014-10-09 …" and "By Kim Oi-hyun, staff reporter" near the top become fields.
-- ``prompts``: comment/share/login/subscribe prompts and contact lines.
+- ``prompts``: comment/share/login/subscribe prompts and contact lines (short lines only).
 - ``copyright``: copyright notices (a line that starts with one, or a short line that holds one; "©" inside
   a sentence is content).
 - ``credits``: photo captions that end in an agency credit ("(Reuters)", "REUTERS/Kim Hong-Ji").
@@ -45,8 +45,8 @@ _PROMPTS = re.compile(
             r"^(?:sign up|subscribe)\b",
             r"\bdirect questions or comments to\b",
             r"^(?:contact|email) us\b",
-            r"\bkeep reading\b",
-            r"\bshow less\b",
+            r"^keep reading",
+            r"\bshow less$",
             r"^button that\b",
             r"^click here\b",
             r"^(?:advertisement|sponsored)$",
@@ -56,7 +56,8 @@ _PROMPTS = re.compile(
     ),
     re.IGNORECASE,
 )
-_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|©|\ball rights reserved\b", re.IGNORECASE)
+_COPYRIGHT_START = re.compile(r"(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"©|\ball rights reserved\b|^\(c\)|^copyright\b", re.IGNORECASE)
 _COPYRIGHT_MAX_WORDS = 12  # "© 2024 Daily. All rights reserved." — not "The photo, ©2020 AP, shows …"
 _AGENCY_CREDIT = re.compile(
     r"\([^()]*\b(?:reuters|ap photo|afp|getty|yonhap|dpa|epa|xinhua|kyodo|pool)\b[^()]*\)\s*$", re.IGNORECASE
@@ -87,6 +88,7 @@ _BYLINE = re.compile(rf"^By\s+({_NAME}(?:\s+and\s+{_NAME})?)(?:\s*,\s*[\w\s-]{{0
 _SENTENCE_END = ".!;,:。！？"
 _QUOTES = "\"”'’)]」』"
 HEADING_MAX_WORDS = 20
+PROMPT_MAX_WORDS = 25  # a prompt is a line of its own; "results show less variance" in a paragraph is content
 DUPLICATE_WINDOW = 3  # a copy this close is a caption or headline shown twice; further away, content
 
 
@@ -130,11 +132,13 @@ def is_heading(line: str) -> bool:
 
 def drop_rule(line: str, disabled: frozenset[str] = frozenset()) -> str | None:
     """The name of the rule that drops ``line`` wherever it stands, or None."""
-    if "prompts" not in disabled and _PROMPTS.search(line):
+    if "prompts" not in disabled and line.count(" ") < PROMPT_MAX_WORDS and _PROMPTS.search(line):
         return "prompts"
     if "copyright" not in disabled and _is_copyright(line):
         return "copyright"
-    if "credits" not in disabled and (_AGENCY_CREDIT.search(line) or _CAPS_CREDIT.search(line)):
+    if "credits" not in disabled and (
+        (line.endswith(")") and _AGENCY_CREDIT.search(line)) or ("/" in line and _CAPS_CREDIT.search(line))
+    ):
         return "credits"
     if "labels" not in disabled and " | " in line and len(line.split()) <= 8:
         return "labels"
@@ -223,8 +227,9 @@ def _is_item(line: str, kind: str | None) -> bool:
 
 
 def _is_copyright(line: str) -> bool:
-    match = _COPYRIGHT.search(line)
-    return bool(match) and (match.start() == 0 or len(line.split()) <= _COPYRIGHT_MAX_WORDS)
+    if line.count(" ") >= _COPYRIGHT_MAX_WORDS:
+        return bool(_COPYRIGHT_START.match(line))
+    return bool(_COPYRIGHT.search(line))
 
 
 def _body_start(lines: list[str]) -> int:

@@ -18,6 +18,7 @@ from pathlib import Path
 from search.clean import clean_lines
 from search.files import decode_text, read_bounded
 from search.ingest import IngestError, RawDocument, read_documents
+from search.language import detect_language
 from search.models import Passage, Source
 from search.passages import assemble
 from search.sidecar import read_sidecar
@@ -72,6 +73,7 @@ def build_source(raw: RawDocument, source_id: str, origin: str) -> tuple[Source,
         format=raw.format,
         text=text,
         dropped=cleaned.dropped,
+        language=detect_language(text),
     )
     return source, passages
 

@@ -14,7 +14,7 @@ import re
 
 import charset_normalizer
 
-_BOMS = (
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -25,11 +25,16 @@ _DECLARED = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE
 )
 _SNIFF_BYTES = 4096
+_DETECT_BYTES = 1024 * 1024  # detection is slow; a megabyte is plenty to tell
 _AS_WINDOWS_1252 = frozenset({"latin_1", "iso8859_1", "ascii", "cp1252"})
 
 
 class UndecodableError(ValueError):
     """Bytes that are not text in any encoding we can recognise."""
+
+
+def has_bom(data: bytes) -> bool:
+    return any(data.startswith(bom) for bom, _ in _BOMS)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -42,7 +47,11 @@ def decode(data: bytes, *, declared: str | None = None) -> str:
     """``data`` as text; ``declared`` is what the server said (an HTTP charset), if anything."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                name = encoding.upper().removesuffix("-SIG")
+                raise UndecodableError(f"not {name} text (byte {error.start})") from None
     for label in (declared, declared_charset(data), "utf-8"):
         encoding = _codec(label)
         if encoding:
@@ -50,9 +59,9 @@ def decode(data: bytes, *, declared: str | None = None) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-    best = charset_normalizer.from_bytes(data[: 1024 * 1024]).best()
+    best = charset_normalizer.from_bytes(data[:_DETECT_BYTES]).best()
     if best is None or best.encoding is None:
-        raise UndecodableError("not text in any encoding briefbot recognises")
+        raise UndecodableError("not UTF-8 text, nor in another encoding briefbot recognises")
     return data.decode(best.encoding, errors="replace")
 
 

@@ -8,20 +8,12 @@ are opened, without blocking (a FIFO would otherwise hang the scan).
 
 from __future__ import annotations
 
-import codecs
 import os
 import stat
 from pathlib import Path
 
+from search.decode import UndecodableError, decode, has_bom
 from search.ingest import IngestError
-
-_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 def read_bounded(path: Path, max_bytes: int, *, root: Path | None = None) -> bytes:
@@ -45,20 +37,14 @@ def read_bounded(path: Path, max_bytes: int, *, root: Path | None = None) -> byt
 
 
 def decode_text(data: bytes) -> str:
-    """Text of a file: by its byte-order mark (UTF-8, UTF-16 or UTF-32), else strict UTF-8.
-    Raises IngestError for binary data or another encoding."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise IngestError(f"not {encoding.upper().removesuffix('-SIG')} text (byte {error.start})") from None
-    if b"\0" in data:
+    """Text of a file, decoded as search.decode says (byte-order mark, declared charset, UTF-8, detection).
+    Raises IngestError for binary data or bytes that are no text."""
+    if b"\0" in data and not has_bom(data):
         raise IngestError("binary file, not text")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise IngestError(f"not UTF-8 text (byte {error.start})") from None
+        return decode(data)
+    except UndecodableError as error:
+        raise IngestError(str(error)) from None
 
 
 def _size(count: int) -> str:

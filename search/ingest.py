@@ -18,6 +18,7 @@ import lxml.html
 import trafilatura
 from markdown_it import MarkdownIt
 
+from search.clean import is_boilerplate
 from search.nesting import check_nesting
 
 _BLOCK_TAGS = (
@@ -55,6 +56,7 @@ _MODES = {
     "recall": {"favor_recall": True},
 }
 _SITE_NAME_MAX_WORDS = 4
+TITLE_MAX_WORDS = 30
 _KIND_MARK = re.compile("\ue000(\\w+)\ue000")  # private-use marks, removed again
 _JSON_SNIFF = re.compile(r'\{\s*"|\[\s*\{')
 _HTML_SNIFF = re.compile(r"<(?:!doctype|html|head|body|article|div|p)\b", re.IGNORECASE)
@@ -88,7 +90,19 @@ def read_documents(text: str, *, suffix: str = "", url: str | None = None) -> li
         return [from_html(head, url=url)]
     if suffix in (".md", ".markdown"):
         return [from_markdown(head)]
-    return [RawDocument(lines=head.splitlines(), format="text")]
+    return [from_text(head)]
+
+
+def from_text(text: str) -> RawDocument:
+    """Plain text; its first line is its title when it looks like one (short, not a sentence or a prompt,
+    with text after it)."""
+    lines = text.splitlines()
+    first = lines[0].strip()
+    rest = any(line.strip() for line in lines[1:])
+    looks_like_title = 0 < len(first.split()) <= TITLE_MAX_WORDS and first[-1] not in ".,;:" and rest
+    return RawDocument(
+        lines=lines, format="text", title=first if looks_like_title and not is_boilerplate(first) else None
+    )
 
 
 def from_wordpress(text: str) -> list[RawDocument]:

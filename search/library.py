@@ -26,6 +26,8 @@ from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
 from search.corpus import SUPPORTED_SUFFIXES, Corpus, load_directory, load_file
 from search.index import BM25Index, IndexFormatError
+from search.index_files import remove_orphans
+from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
 from search.ranking import passage_terms, rank
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 
 MAX_LIMIT = 50
 BRIEF_PASSAGES = 12  # passages a brief draws its sentences from
+LANGUAGE_CODES = list(LANGUAGES)
 
 
 class UnknownSourceError(LookupError):
@@ -57,6 +60,7 @@ class _State:
     ranges: dict[str, tuple[int, int]]  # source id -> its passages' [start, end) in corpus.passages
     passage_source: np.ndarray  # source number per passage (numbers follow corpus.sources order)
     passage_day: np.ndarray  # published date's ordinal per passage, -1 if undated
+    passage_language: np.ndarray  # the source's language (index in LANGUAGE_CODES) per passage, -1 if unknown
     source_number: dict[str, int]
     cache: dict = field(default_factory=dict)
 
@@ -68,10 +72,12 @@ class _State:
         numbers = {source_id: n for n, source_id in enumerate(corpus.sources)}
         source_of = np.zeros(len(corpus.passages), np.int32)
         day_of = np.full(len(corpus.passages), -1, np.int32)
+        language_of = np.full(len(corpus.passages), -1, np.int8)
         for source_id, (start, end) in ranges.items():
             source_of[start:end] = numbers[source_id]
             day_of[start:end] = _day(corpus.sources[source_id].published)
-        return cls(corpus, index, ranges, source_of, day_of, numbers)
+            language_of[start:end] = _language(corpus.sources[source_id].language)
+        return cls(corpus, index, ranges, source_of, day_of, language_of, numbers)
 
     def with_source(self, source: Source, passages: list[Passage], index: BM25Index) -> _State:
         """The next state: this one plus a source (arrays extended, not recomputed)."""
@@ -82,12 +88,17 @@ class _State:
             {**self.ranges, source.source_id: (start, start + count)},
             np.concatenate([self.passage_source, np.full(count, number, np.int32)]),
             np.concatenate([self.passage_day, np.full(count, _day(source.published), np.int32)]),
+            np.concatenate([self.passage_language, np.full(count, _language(source.language), np.int8)]),
             {**self.source_number, source.source_id: number},
         )
 
 
 def _day(published: dt.date | None) -> int:
     return published.toordinal() if published else -1
+
+
+def _language(code: str | None) -> int:
+    return LANGUAGE_CODES.index(code) if code in LANGUAGE_CODES else -1
 
 
 class Library:
@@ -158,6 +169,9 @@ class Library:
         return corpus
 
     def _load_matching(self, fingerprint: str) -> BM25Index | None:
+        removed = remove_orphans(self.index_dir)
+        if removed:
+            log.warning("removed %d folder(s) left by an interrupted index save", len(removed))
         if not (self.index_dir / "manifest.json").exists():
             return None
         try:
@@ -274,13 +288,16 @@ class Library:
         sources: list[str] | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        language: str | None = None,
     ) -> SearchResult:
         """Ranked passages. Bad input gives an empty result with a one-line ``message``, never an error,
-        except an unknown source id (UnknownSourceError) and a limit out of range (ValueError)."""
+        except an unknown source id (UnknownSourceError) and a limit or language out of range (ValueError)."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+        if language is not None and language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         state = self._state
-        parsed, ranked, message = self._rank(state, query, limit, sources, since, until)
+        parsed, ranked, message = self._rank(state, query, limit, sources, since, until, language)
         terms = set(parsed.terms)
         hits = [self._hit(state, rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
         return SearchResult(query=parsed.text, hits=hits, message=message)
@@ -318,7 +335,7 @@ class Library:
         return summarize(source, passages, self.analyzer, state.index.idf, sentences=sentences)
 
     def _rank(
-        self, state: _State, query, limit, sources, since, until
+        self, state: _State, query, limit, sources, since, until, language=None
     ) -> tuple[ParsedQuery, list[tuple[int, float]], str | None]:
         """Parse, filter and rank: (parsed query, [(passage number, score)], why nothing was found)."""
         for source_id in sources or []:
@@ -328,7 +345,7 @@ class Library:
             return parsed, [], parsed.problem
         if since and until and since > until:
             return parsed, [], "The start date is after the end date."
-        mask = self._filter_mask(state, sources, since, until)
+        mask = self._filter_mask(state, sources, since, until, language)
 
         def accept(doc: int) -> bool:
             tokens = self.analyzer.tokens(state.corpus.passages[doc].text)
@@ -346,8 +363,8 @@ class Library:
         return parsed, [], f"Nothing in the library matches “{shown}”{filtered}."
 
     @staticmethod
-    def _filter_mask(state: _State, sources, since, until) -> np.ndarray | None:
-        if not (sources or since or until):
+    def _filter_mask(state: _State, sources, since, until, language=None) -> np.ndarray | None:
+        if not (sources or since or until or language):
             return None
         mask = np.ones(len(state.corpus.passages), dtype=bool)
         if sources:
@@ -356,6 +373,8 @@ class Library:
             mask &= state.passage_day >= since.toordinal()
         if until:
             mask &= (state.passage_day >= 0) & (state.passage_day <= until.toordinal())
+        if language:
+            mask &= state.passage_language == _language(language)
         return mask
 
     def _hit(self, state: _State, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
@@ -421,6 +440,7 @@ class Library:
             passages=len(passages),
             words=sum(p.words for p in passages),
             dropped=source.dropped,
+            language=source.language,
         )
 
     def sources(self) -> list[SourceInfo]:

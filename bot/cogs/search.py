@@ -16,6 +16,7 @@ from bot.buttons import SearchPageButton, ShowPassageButton, bind, search_view
 from bot.cooldown import Cooldown
 from bot.replies import NO_MENTIONS, UserError, check_cooldown, edit, in_time, reply
 from bot.saved_searches import SavedSearches
+from search.language import LANGUAGES, language_name
 from search.library import MAX_LIMIT, Library
 from search.models import SearchResult
 from search.query import MAX_QUERY_CHARS
@@ -35,16 +36,19 @@ class SearchCog(commands.Cog, name="Search"):
         query='Words to look for; put a phrase in "quotes" to match it exactly',
         source="Only this source",
         limit="Results per page (1-10)",
+        language="Only sources in this language",
     )
+    @app_commands.choices(language=[app_commands.Choice(name=name, value=code) for code, name in LANGUAGES.items()])
     async def search(
         self,
         interaction: discord.Interaction,
         query: app_commands.Range[str, None, MAX_QUERY_CHARS],
         source: str | None = None,
         limit: app_commands.Range[int, 1, 10] = 5,
+        language: str | None = None,
     ) -> None:
         check_cooldown(self.cooldown, interaction, "search")
-        params = {"query": query, "source": source, "limit": limit}
+        params = {"query": query, "source": source, "limit": limit, "language": language}
 
         async def run() -> tuple[SearchResult, str]:
             result = await asyncio.to_thread(self._run, params)
@@ -61,13 +65,14 @@ class SearchCog(commands.Cog, name="Search"):
 
     def _run(self, params: dict) -> SearchResult:
         sources = [params["source"]] if params.get("source") else None
-        return self.library.search(params["query"], limit=MAX_LIMIT, sources=sources)
+        return self.library.search(params["query"], limit=MAX_LIMIT, sources=sources, language=params.get("language"))
 
     def _message(self, result: SearchResult, key: str, owner: int, page: int, params: dict) -> dict:
         per_page = params["limit"]
         pages = max(1, math.ceil(len(result.hits) / per_page))
         page = min(max(page, 1), pages)
         filters = f" · source `{params['source']}`" if params.get("source") else ""
+        filters += f" · {language_name(params['language'])}" if params.get("language") else ""
         ranks = [hit.rank for hit in result.hits[(page - 1) * per_page : page * per_page]]
         view = search_view(
             key, owner, page, pages, ranks, page_button=self.page_button, passage_button=self.passage_button

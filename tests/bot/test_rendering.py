@@ -184,3 +184,12 @@ def test_cooldown_counts_per_user_with_an_injected_clock():
     assert (
         Cooldown(0, clock=lambda: 0.0).retry_after(1) is None and Cooldown(0, clock=lambda: 0.0).retry_after(1) is None
     )
+
+
+def test_sources_and_source_show_the_language():
+    korean = info(1, 1).model_copy(update={"language": "ko"})
+    assert "Korean" in embeds.sources_page([korean, info(2, 1)], 1).fields[0].value
+    assert "unknown" in embeds.sources_page([korean, info(2, 1)], 1).fields[1].value
+    summary = Brief(topic="t", sentences=[], citations=[])
+    fields = {f.name: f.value for f in embeds.source_embed(korean, summary).fields}
+    assert fields["Language"] == "Korean"
