@@ -26,6 +26,7 @@ from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
 from search.corpus import SUPPORTED_SUFFIXES, Corpus, load_directory, load_file
 from search.index import BM25Index, IndexFormatError
+from search.index_files import remove_orphans
 from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
@@ -168,6 +169,9 @@ class Library:
         return corpus
 
     def _load_matching(self, fingerprint: str) -> BM25Index | None:
+        removed = remove_orphans(self.index_dir)
+        if removed:
+            log.warning("removed %d folder(s) left by an interrupted index save", len(removed))
         if not (self.index_dir / "manifest.json").exists():
             return None
         try:
