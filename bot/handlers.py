@@ -98,7 +98,7 @@ class Handlers:
 
     def _run_search(self, params: dict):
         sources = [params["source"]] if params.get("source") else None
-        return self.library.search(params["query"], limit=MAX_LIMIT, sources=sources)
+        return self.library.search(params["query"], limit=MAX_LIMIT, sources=sources, page_size=params["limit"])
 
     def _search_message(self, result, key: str, owner: int, page: int, params: dict) -> dict:
         per_page = params["limit"]

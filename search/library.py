@@ -28,7 +28,7 @@ from search.corpus import SUPPORTED_SUFFIXES, Corpus, load_directory, load_file
 from search.index import BM25Index, IndexFormatError
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
-from search.ranking import passage_terms, rank
+from search.ranking import diversified, passage_terms, rank
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
 
@@ -274,13 +274,20 @@ class Library:
         sources: list[str] | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        page_size: int | None = None,
     ) -> SearchResult:
         """Ranked passages. Bad input gives an empty result with a one-line ``message``, never an error,
-        except an unknown source id (UnknownSourceError) and a limit out of range (ValueError)."""
+        except an unknown source id (UnknownSourceError) and a limit out of range (ValueError).
+
+        Unless filtered to sources, results are shown in pages of ``page_size`` (default: ``limit``) with
+        at most two passages of one source on a page (``diversified``); a source filter gets the rest."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
         state = self._state
-        parsed, ranked, message = self._rank(state, query, limit, sources, since, until)
+        parsed, ranked, message = self._rank(state, query, limit if sources else MAX_LIMIT, sources, since, until)
+        if not sources:
+            groups = [state.corpus.passages[doc].source_id for doc, _ in ranked]
+            ranked = [ranked[i] for i in diversified(groups, page_size or limit)][:limit]
         terms = set(parsed.terms)
         hits = [self._hit(state, rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
         return SearchResult(query=parsed.text, hits=hits, message=message)
