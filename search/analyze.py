@@ -74,6 +74,7 @@ HAN_KANA = (
 )
 _CJK = re.compile(f"[{HANGUL}{HAN_KANA}]")
 _HANGUL = re.compile(f"[{HANGUL}]")
+_HAN_KANA_RUN = re.compile(f"[{HAN_KANA}]+")
 _SCRIPT_RUN = re.compile(f"([{HANGUL}{HAN_KANA}]+)|([^{HANGUL}{HAN_KANA}]+)")
 
 # Kiwi's tags for Korean content morphemes (nouns, numerals, roots, verb and adjective stems), and for
@@ -230,6 +231,16 @@ class Analyzer:
         if len(normalized) != len(surface):  # NFKC composed decomposed Hangul: spans cover the whole word
             out = [(term, 0, len(surface)) for term, _, _ in out]
         return out
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: whitespace-separated, except that a Han or kana run (Japanese and
+    Chinese do not separate words) counts one word per two characters, about their average word length."""
+    if not _HAN_KANA_RUN.search(text):
+        return len(text.split())
+    runs = _HAN_KANA_RUN.findall(text)
+    rest = [word for word in _HAN_KANA_RUN.sub(" ", text).split() if any(c.isalnum() for c in word)]
+    return len(rest) + sum((len(run) + 1) // 2 for run in runs)
 
 
 def bigrams(run: str) -> list[tuple[str, int, int]]:

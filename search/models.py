@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from search.analyze import count_words
+
 
 class DropStats(BaseModel):
     """What cleaning removed from one source, for the health report."""
@@ -53,7 +55,7 @@ class Passage(BaseModel):
 
     @property
     def words(self) -> int:
-        return len(self.text.split())
+        return count_words(self.text)
 
 
 class CitedPassage(BaseModel):
