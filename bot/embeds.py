@@ -7,11 +7,13 @@ boundary, always with "…"), and ``fit`` trims a message's embeds to the 6,000-
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import discord
 
 from search.brief import Brief
 from search.digest import Digest
+from search.language import language_name
 from search.models import Hit, Passage, SearchResult, SourceInfo
 from search.snippet import escape_markdown
 from search.store import Feed, Subscription
@@ -174,7 +176,8 @@ def sources_page(sources: list[SourceInfo], page: int) -> discord.Embed:
     embed.description = f"{len(sources)} sources, {sum(s.passages for s in sources)} passages"
     for s in shown:
         detail = _meta(s.outlet, s.published, s.url)
-        value = f"{s.passages} passages · {s.words:,} words" + (f" · {detail}" if detail else "")
+        value = f"{s.passages} passages · {s.words:,} words · {language_name(s.language)}"
+        value += f" · {detail}" if detail else ""
         embed.add_field(
             name=clip(s.title, FIELD_NAME), value=clip(f"{value}\n`{s.source_id}`", FIELD_VALUE), inline=False
         )
@@ -190,6 +193,7 @@ def source_embed(info: SourceInfo, summary: Brief) -> discord.Embed:
         ("Outlet", info.outlet),
         ("Author", info.author),
         ("Published", _date(info.published)),
+        ("Language", language_name(info.language)),
         ("Passages", f"{info.passages} ({info.words:,} words)"),
         ("Link", f"[open]({info.url})" if info.url else None),
     ):
@@ -284,7 +288,9 @@ def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
     return messages
 
 
-def health_embed(sources: list[SourceInfo], feeds: list[Feed]) -> discord.Embed:
+def health_embed(
+    sources: list[SourceInfo], feeds: list[Feed], skipped: Sequence[tuple[str, str]] = ()
+) -> discord.Embed:
     """Per source: kept passages and what cleaning dropped; per feed: last poll, last error, items."""
     embed = discord.Embed(title="Library health", colour=COLOR)
     undated = sum(1 for s in sources if s.published is None)
@@ -304,6 +310,9 @@ def health_embed(sources: list[SourceInfo], feeds: list[Feed]) -> discord.Embed:
     ]
     if feed_lines:
         _add_line_fields(embed, "Feeds", feed_lines[:40])
+    skipped_lines = [f"{escape_markdown(clip(name, 80))}: {escape_markdown(reason)}" for name, reason in skipped]
+    if skipped_lines:
+        _add_line_fields(embed, "Skipped files", skipped_lines[:40])
     return fit([embed], notice="more with `briefbot sources --status`")[0]
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from search.brief import Brief
 from search.digest import Digest
 from search.evaluate import EvalResult
+from search.language import language_name
 from search.models import Passage, SearchResult, SourceInfo
 from search.store import Feed
 
@@ -34,7 +37,8 @@ def sources_text(sources: list[SourceInfo]) -> str:
     lines = [f"{len(sources)} source(s)", ""]
     for s in sources:
         lines.append(f"{s.source_id}  {_byline(s.title, s.outlet, s.published)}")
-        lines.append(f"    {s.passages} passages, {s.words:,} words" + (f" · {s.url}" if s.url else ""))
+        details = f"    {s.passages} passages, {s.words:,} words, {language_name(s.language)}"
+        lines.append(details + (f" · {s.url}" if s.url else ""))
     return "\n".join(lines)
 
 
@@ -64,6 +68,7 @@ def source_text(info: SourceInfo, passages: list[Passage], summary: Brief) -> st
         ("published", info.published),
         ("link", info.url),
         ("format", info.format),
+        ("language", language_name(info.language)),
     ):
         if value:
             lines.append(f"{label:>10}: {value}")
@@ -114,7 +119,7 @@ def digest_text(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-def health_text(sources: list[SourceInfo], feeds: list[Feed]) -> str:
+def health_text(sources: list[SourceInfo], feeds: list[Feed], skipped: Sequence[tuple[str, str]] = ()) -> str:
     lines = [f"{'source':<28} {'passages':>8} {'boilerplate':>11} {'duplicate':>9} {'trailing':>8}  dated"]
     for s in sources:
         d = s.dropped
@@ -122,6 +127,8 @@ def health_text(sources: list[SourceInfo], feeds: list[Feed]) -> str:
             f"{s.source_id[:28]:<28} {s.passages:>8} {d.boilerplate_lines:>11} {d.duplicate_lines:>9} "
             f"{d.tail_lines:>8}  {'yes' if s.published else 'no'}"
         )
+    if skipped:
+        lines += ["", f"Skipped {len(skipped)} file(s):"] + [f"  {name}: {reason}" for name, reason in skipped]
     lines += ["", feeds_text(feeds)]
     return "\n".join(lines)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from search.analyze import Analyzer
+from search.analyze import Analyzer, count_words
 from search.models import CitedPassage, Passage, Source
 from search.sentences import sentence_spans
 from search.vectors import cosine, tfidf
@@ -31,7 +31,7 @@ MAX_SENTENCE_WORDS = 90
 NEAR_DUPLICATE = 0.6  # cosine above which two sentences say the same thing
 _MMR_LAMBDA = 0.7
 _SAME_SOURCE_PENALTY = 0.08
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]」』）]*$")
 
 
 class BriefSentence(BaseModel):
@@ -84,11 +84,13 @@ def whole_sentences(text: str) -> list[tuple[int, str]]:
     for paragraph in text.split("\n\n"):
         for start, end in sentence_spans(paragraph):
             sentence = normalize_space(paragraph[start:end])
-            words = len(sentence.split())
+            words = count_words(sentence)
+            first = sentence[0]
             if (
                 MIN_SENTENCE_WORDS <= words <= MAX_SENTENCE_WORDS
                 and _SENTENCE_END.search(sentence)
-                and (sentence[0].isupper() or sentence[0] in "“\"'‘(" or sentence[0].isdigit())
+                # a capital, or a letter of a script without case (Hangul, kana, Han): not a fragment
+                and ((first.isalpha() and not first.islower()) or first in "“\"'‘(「『" or first.isdigit())
             ):
                 out.append((offset + start, sentence))
         offset += len(paragraph) + 2

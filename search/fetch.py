@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
+from search.decode import UndecodableError, decode
+
 TEXT_TYPES = (
     "text/html",
     "application/xhtml+xml",
@@ -77,6 +79,7 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False
+    body: bytes = b""  # the bytes as downloaded (a PDF is read from these)
 
 
 class _GuardedResolver(AbstractResolver):
@@ -178,9 +181,8 @@ async def _read(response: aiohttp.ClientResponse, url: str, policy: FetchPolicy,
         body.extend(chunk)
         if len(body) > policy.max_bytes:
             raise FetchError(f"too large (over {policy.max_bytes // 2**20} MB)")
-    charset = response.charset or "utf-8"
     try:
-        text = bytes(body).decode(charset, errors="replace")
-    except LookupError:
-        text = bytes(body).decode("utf-8", errors="replace")
-    return Fetched(url, response.status, content_type, text, etag, modified)
+        text = decode(bytes(body), declared=response.charset)
+    except UndecodableError:
+        text = bytes(body).decode("utf-8", errors="replace")  # extraction then says what is wrong with it
+    return Fetched(url, response.status, content_type, text, etag, modified, body=bytes(body))

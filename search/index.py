@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from search.index_files import check_segment, read_manifest, read_strings, saving
+
 FORMAT = "briefbot-bm25"
 FORMAT_VERSION = 2  # 2: title and heading field terms
 FIELD_PREFIX = "\u00a7"  # "§": marks a field term; never part of an analyzer's term
@@ -329,8 +331,11 @@ class BM25Index:
 
     def save(self, path: Path) -> None:
         """Write atomically: a temporary sibling directory, then renames (one merged segment on disk)."""
+        with saving(Path(path)):
+            self._save(Path(path))
+
+    def _save(self, path: Path) -> None:
         merged = self.merged()
-        path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
         try:
@@ -359,13 +364,14 @@ class BM25Index:
 
     @classmethod
     def load(cls, path: Path, *, mmap: bool = True) -> BM25Index:
-        """Open a saved index; arrays are memory-mapped unless ``mmap`` is False."""
+        """Open a saved index, validated (search/index_files.py); arrays are memory-mapped unless ``mmap`` is
+        False. Any inconsistency raises IndexFormatError."""
         path = Path(path)
         try:
-            manifest = json.loads((path / "manifest.json").read_text())
+            manifest = read_manifest(path / "manifest.json")
         except (OSError, ValueError) as error:
-            raise IndexFormatError(f"no readable index at {path}: {error}") from None
-        if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+            raise IndexFormatError(f"no readable index at {path}: {_first_line(error)}") from None
+        if manifest.format != FORMAT or manifest.version != FORMAT_VERSION:
             raise IndexFormatError(f"unsupported index format at {path}")
         mode = "r" if mmap else None
         try:
@@ -373,19 +379,19 @@ class BM25Index:
                 name: np.load(path / f"{name}.npy", mmap_mode=mode, allow_pickle=False)
                 for name in ("indptr", "doc_ids", "tfs", "doc_len")
             }
-            vocab = json.loads((path / "vocab.json").read_text())
-            keys = json.loads((path / "keys.json").read_text())
-        except (OSError, ValueError) as error:
-            raise IndexFormatError(f"damaged index at {path}: {error}") from None
+            vocab = read_strings(path / "vocab.json")
+            keys = read_strings(path / "keys.json")
+            check_segment(manifest, vocab, keys, **arrays)
+        except (OSError, ValueError, EOFError) as error:
+            raise IndexFormatError(f"damaged index at {path}: {_first_line(error)}") from None
         segment = Segment(vocab, arrays["indptr"], arrays["doc_ids"], arrays["tfs"], arrays["doc_len"])
         return cls(
-            keys,
-            [segment],
-            k1=manifest["k1"],
-            b=manifest["b"],
-            analyzer=manifest.get("analyzer"),
-            fingerprint=manifest.get("fingerprint"),
+            keys, [segment], k1=manifest.k1, b=manifest.b, analyzer=manifest.analyzer, fingerprint=manifest.fingerprint
         )
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def field_terms(terms: Iterable[str]) -> list[str]:

@@ -18,6 +18,9 @@ import lxml.html
 import trafilatura
 from markdown_it import MarkdownIt
 
+from search.clean import is_boilerplate
+from search.nesting import check_nesting
+
 _BLOCK_TAGS = (
     "p",
     "div",
@@ -43,6 +46,19 @@ _BLOCK_TAGS = (
     "figcaption",
     "hr",
 )
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_TRAFILATURA_BLOCKS = frozenset({"head", "p", "item", "quote", "code", "row", "list", "table"})
+_TRAFILATURA_KINDS = {"head": "heading", "item": "item"}
+EXTRACTION_MODE = "adaptive"  # measured with python -m bench.extraction (docs/extraction.md)
+COLLAPSE_RATIO = 5
+_MODES = {
+    "precision": {"favor_precision": True},
+    "balanced": {},
+    "recall": {"favor_recall": True},
+}
+_SITE_NAME_MAX_WORDS = 4
+TITLE_MAX_WORDS = 30
+_KIND_MARK = re.compile("\ue000(\\w+)\ue000")  # private-use marks, removed again
 _JSON_SNIFF = re.compile(r'\{\s*"|\[\s*\{')
 _HTML_SNIFF = re.compile(r"<(?:!doctype|html|head|body|article|div|p)\b", re.IGNORECASE)
 
@@ -61,6 +77,7 @@ class RawDocument:
     author: str | None = None
     outlet: str | None = None
     published: dt.date | None = None
+    kinds: list[str] | None = None  # per line, where the format marks it: "heading", "item" or "paragraph"
 
 
 def read_documents(text: str, *, suffix: str = "", url: str | None = None) -> list[RawDocument]:
@@ -74,11 +91,24 @@ def read_documents(text: str, *, suffix: str = "", url: str | None = None) -> li
         return [from_html(head, url=url)]
     if suffix in (".md", ".markdown"):
         return [from_markdown(head)]
-    return [RawDocument(lines=head.splitlines(), format="text")]
+    return [from_text(head)]
+
+
+def from_text(text: str) -> RawDocument:
+    """Plain text; its first line is its title when it looks like one (short, not a sentence or a prompt,
+    with text after it)."""
+    lines = text.splitlines()
+    first = lines[0].strip()
+    rest = any(line.strip() for line in lines[1:])
+    looks_like_title = 0 < len(first.split()) <= TITLE_MAX_WORDS and first[-1] not in ".,;:" and rest
+    return RawDocument(
+        lines=lines, format="text", title=first if looks_like_title and not is_boilerplate(first) else None
+    )
 
 
 def from_wordpress(text: str) -> list[RawDocument]:
     """One WordPress REST post (``/wp/v2/posts/ID``) or a list of them (``/wp/v2/posts``)."""
+    check_nesting(text, IngestError)
     data = json_repair.loads(text)
     posts = data if isinstance(data, list) else [data]
     docs = []
@@ -86,13 +116,14 @@ def from_wordpress(text: str) -> list[RawDocument]:
         if not isinstance(post, dict):
             continue
         content = _unescape(_rendered(post.get("content")))
-        lines = html_fragment_lines(content)
+        lines, kinds = html_fragment_blocks(content)
         if not lines:
             continue
         link = _unescape(post.get("link") or "") or None
         docs.append(
             RawDocument(
                 lines=lines,
+                kinds=kinds,
                 format="wordpress-json",
                 key=str(post["id"]) if len(posts) > 1 and "id" in post else None,
                 title=html.unescape(_unescape(_rendered(post.get("title")))).strip() or None,
@@ -106,23 +137,61 @@ def from_wordpress(text: str) -> list[RawDocument]:
     return docs
 
 
-def from_html(page: str, *, url: str | None = None) -> RawDocument:
-    """A web page: trafilatura finds the article text and its metadata."""
-    doc = trafilatura.bare_extraction(
-        page, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
-    )
-    if doc is None or not (doc.text or "").strip():
+def from_html(page: str, *, url: str | None = None, mode: str = EXTRACTION_MODE) -> RawDocument:
+    """A web page: trafilatura finds the article text, its headings and list items, and its metadata.
+
+    ``adaptive`` (the default) extracts favouring precision, unless that kept under a fifth of the words
+    trafilatura's default finds: then precision mode has lost the article (it sometimes keeps only a
+    notice), and the default extraction is used. docs/extraction.md has the figures for each mode."""
+    if mode == "adaptive":
+        doc, fuller = _extract(page, url, "precision"), _extract(page, url, "balanced")
+        if _words(fuller) > COLLAPSE_RATIO * max(_words(doc), 1):
+            doc = fuller
+    else:
+        doc = _extract(page, url, mode)
+    if doc is None:
         raise IngestError("no article text found in the HTML")
+    lines, kinds = [], []
+    for kind, text in _extracted_blocks(doc.body):
+        lines.append(text)
+        kinds.append(kind)
     found_url = doc.url or url
+    outlet = doc.sitename or outlet_from_url(found_url)
     return RawDocument(
-        lines=doc.text.splitlines(),
+        lines=lines,
+        kinds=kinds,
         format="html",
-        title=doc.title or None,
+        title=strip_site_name(doc.title, outlet, found_url) or None,
         url=found_url,
         author=doc.author or None,
-        outlet=doc.sitename or outlet_from_url(found_url),
+        outlet=outlet,
         published=_date(doc.date),
     )
+
+
+def _extract(page: str, url: str | None, mode: str):
+    doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False, **_MODES[mode])
+    return doc if doc is not None and doc.body is not None and (doc.text or "").strip() else None
+
+
+def _words(doc) -> int:
+    return len(doc.text.split()) if doc is not None else 0
+
+
+def _extracted_blocks(element) -> list[tuple[str, str]]:
+    """(kind, text) of each block of trafilatura's extracted tree, in reading order."""
+    blocks: list[tuple[str, str]] = []
+    for child in element:
+        nested = any(d.tag in _TRAFILATURA_BLOCKS for d in child.iterdescendants())
+        if child.tag in _TRAFILATURA_BLOCKS and not nested:
+            blocks.append((_TRAFILATURA_KINDS.get(child.tag, "paragraph"), " ".join(child.itertext())))
+        else:
+            if (child.text or "").strip():
+                blocks.append((_TRAFILATURA_KINDS.get(child.tag, "paragraph"), child.text))
+            blocks.extend(_extracted_blocks(child))
+        if (child.tail or "").strip() and nested:
+            blocks.append(("paragraph", child.tail))
+    return [(kind, text) for kind, text in blocks if text.strip()]
 
 
 def from_markdown(text: str) -> RawDocument:
@@ -131,17 +200,53 @@ def from_markdown(text: str) -> RawDocument:
     first = text.lstrip().splitlines()[0]
     if first.startswith("# "):
         title = first[2:].strip() or None
-    return RawDocument(lines=html_fragment_lines(MarkdownIt().render(text)), format="markdown", title=title)
+    lines, kinds = html_fragment_blocks(MarkdownIt().render(text))
+    return RawDocument(lines=lines, kinds=kinds, format="markdown", title=title)
 
 
-def html_fragment_lines(fragment: str) -> list[str]:
-    """Text lines of an HTML fragment, one per block element; stray closing tags are ignored."""
+def html_fragment_blocks(fragment: str) -> tuple[list[str], list[str]]:
+    """Text lines of an HTML fragment, one per block element, and their kinds ("heading" for h1-h6, "item"
+    for li, else "paragraph"); stray closing tags are ignored."""
     if not fragment.strip():
-        return []
+        return [], []
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for element in root.iter(*_BLOCK_TAGS):
+        kind = "heading" if element.tag in _HEADING_TAGS else "item" if element.tag == "li" else "paragraph"
+        element.text = f"\ue000{kind}\ue000" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
-    return [line for line in root.text_content().splitlines() if line.strip()]
+    lines, kinds = [], []
+    for line in root.text_content().splitlines():
+        marks = set(_KIND_MARK.findall(line))
+        line = _KIND_MARK.sub("", line)
+        if line.strip():
+            lines.append(line)
+            kinds.append("heading" if "heading" in marks else "item" if "item" in marks else "paragraph")
+    return lines, kinds
+
+
+def strip_site_name(title: str | None, outlet: str | None = None, url: str | None = None) -> str | None:
+    """``"Allies meet | Daily"`` -> ``"Allies meet"``: a last " | " part of a few words goes; a last
+    " - " / " – " / " — " / " · " part goes when it names the site (its outlet or host name)."""
+    if not title:
+        return title
+    for separator in (" | ", " - ", " – ", " — ", " · "):
+        head, found, last = title.rpartition(separator)
+        if not found or len(head.split()) < 2:
+            continue
+        if separator == " | " and len(last.split()) <= _SITE_NAME_MAX_WORDS or _names_site(last, outlet, url):
+            return head.strip()
+    return title
+
+
+def _site_key(name: str) -> str:
+    return re.sub(r"\W+", "", name.casefold())
+
+
+def _names_site(part: str, outlet: str | None, url: str | None) -> bool:
+    key = _site_key(part)
+    host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    names = {_site_key(outlet or ""), _site_key(host), _site_key(host.rsplit(".", 1)[0])}
+    return bool(key) and key in names - {""}
 
 
 def outlet_from_url(url: str | None) -> str | None:

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from search.analyze import count_words
+
 
 class DropStats(BaseModel):
     """What cleaning removed from one source, for the health report."""
@@ -29,6 +31,7 @@ class Source(BaseModel):
     format: str = Field(description="wordpress-json, html, markdown or text")
     text: str = Field(description="cleaned text: headings and paragraphs separated by blank lines")
     dropped: DropStats = Field(default_factory=DropStats)
+    language: str | None = Field(default=None, description="detected language code (en, ko, ja, zh), if known")
 
     @property
     def display_title(self) -> str:
@@ -52,7 +55,7 @@ class Passage(BaseModel):
 
     @property
     def words(self) -> int:
-        return len(self.text.split())
+        return count_words(self.text)
 
 
 class CitedPassage(BaseModel):
@@ -106,3 +109,4 @@ class SourceInfo(BaseModel):
     passages: int
     words: int
     dropped: DropStats
+    language: str | None = None

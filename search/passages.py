@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from search.analyze import count_words
 from search.clean import Block
 from search.models import Passage
 from search.sentences import sentence_spans
@@ -58,7 +59,7 @@ def assemble(source_id: str, blocks: list[Block]) -> tuple[str, list[Passage]]:
 
 
 def _split_long(text: str, heading: str | None, start: int, end: int) -> list[_Unit]:
-    words = len(text[start:end].split())
+    words = count_words(text[start:end])
     if words <= MAX_WORDS:
         return [_Unit(heading, start, end, words)]
     sentences = [(start + s, start + e) for s, e in sentence_spans(text[start:end])]
@@ -67,7 +68,7 @@ def _split_long(text: str, heading: str | None, start: int, end: int) -> list[_U
     current: list[tuple[int, int]] = []
     count = 0
     for s, e in sentences:
-        n = len(text[s:e].split())
+        n = count_words(text[s:e])
         if current and (count + n > MAX_WORDS or count >= target):
             units.append(_Unit(heading, current[0][0], current[-1][1], count))
             current, count = [], 0

@@ -1,4 +1,12 @@
-"""A 1k-passage run of the benchmark: it runs and reports every engine (not how fast)."""
+"""A 1k-passage run of the benchmark: it runs and reports every engine (not how fast).
+
+The benchmark's optional engines and plot need the ``bench`` extra (tantivy, matplotlib); without them the
+tests that need them skip and say so. The corpus falls back to the seeds when the Cranfield data is absent.
+"""
+
+import importlib.util
+
+import pytest
 
 from bench.__main__ import main
 from bench.corpus import passages, queries, sentence_pool
@@ -15,22 +23,32 @@ def test_corpus_and_queries_are_deterministic():
     assert all(1 <= len(q) <= 8 for q in queries(analyzer))
 
 
-def test_every_engine_finds_the_same_best_passage_for_a_rare_term(tmp_path):
-    analyzer = Analyzer()
-    docs = list(passages(sentence_pool(analyzer), 300))
-    rare = next(t for t in docs[17] if sum(t in d for d in docs) == 1)
-    for name, cls in ENGINES.items():
-        engine = cls(tmp_path / name) if name in ("sqlite-fts5", "tantivy") else cls()
-        engine.build(iter(docs))
-        assert engine.search([rare]) == [17], name
+def _missing(*modules: str) -> str | None:
+    absent = [m for m in modules if importlib.util.find_spec(m) is None]
+    return f"needs {', '.join(absent)} (pip install -e '.[bench]')" if absent else None
+
+
+ENGINE_MODULES = {"rank-bm25": "rank_bm25", "bm25s": "bm25s", "tantivy": "tantivy"}
+
+
+@pytest.mark.parametrize("name", list(ENGINES))
+def test_every_engine_finds_the_only_passage_with_a_rare_term(tmp_path, name):
+    if name in ENGINE_MODULES and _missing(ENGINE_MODULES[name]):
+        pytest.skip(_missing(ENGINE_MODULES[name]))
+    docs = list(passages(sentence_pool(Analyzer()), 300))
+    docs[17] = [*docs[17], "zyxwvrare"]
+    engine = ENGINES[name](tmp_path / name) if name in ("sqlite-fts5", "tantivy") else ENGINES[name]()
+    engine.build(iter(docs))
+    assert engine.search(["zyxwvrare"]) == [17]
 
 
 def test_one_measurement_reports_every_column(tmp_path):
     row = measure("briefbot", 1000, tmp_path)
     assert row["build_s"] > 0 and row["disk_mb"] > 0 and row["peak_rss_mb"] > 0 and row["add_found"]
-    assert 0 < row["p50_ms"] <= row["p99_ms"] and row["queries"] > 200
+    assert 0 < row["p50_ms"] <= row["p99_ms"] and row["queries"] == len(queries(Analyzer())) > 0
 
 
+@pytest.mark.skipif(bool(_missing("tantivy", "matplotlib")), reason=str(_missing("tantivy", "matplotlib")))
 def test_a_1k_run_writes_the_table_and_the_plot(tmp_path, capsys):
     assert main(["--sizes", "1000", "--out", str(tmp_path)]) == 0
     report = (tmp_path / "benchmarks.md").read_text()

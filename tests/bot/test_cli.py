@@ -264,3 +264,22 @@ async def test_ingest_and_feeds_from_the_command_line(cli, site, monkeypatch):
     assert "#1 " in out and "1 items" in out
     code, out, _ = await run("feed", "remove", "1")
     assert code == 0 and (await run("feed", "remove", "1"))[0] == 1
+
+
+def test_search_language_filter_and_languages_in_the_library(cli, tmp_path, monkeypatch):
+    sources = tmp_path / "sources"
+    shutil.copytree(SEEDS, sources)
+    shutil.copy(SEEDS.parent / "tests" / "fixtures" / "cjk" / "ko_thaad.txt", sources)
+    monkeypatch.setenv("SEEDS_DIR", str(sources))
+    code, out, _ = cli("search", "THAAD 사드를", "--language", "ko", "--json")
+    assert code == 0 and {hit["source_id"] for hit in json.loads(out)["hits"]} == {"ko_thaad"}
+    code, out, _ = cli("search", "THAAD 사드를", "--language", "en", "--json")
+    assert code == 0 and "ko_thaad" not in {hit["source_id"] for hit in json.loads(out)["hits"]}
+    code, _, err = cli("search", "THAAD", "--language", "xx")
+    assert code == 2 and "invalid choice" in err
+    code, out, _ = cli("sources")
+    assert "Korean" in out and "English" in out
+    code, out, _ = cli("source", "ko_thaad")
+    assert "language: Korean" in out
+    code, out, _ = cli("sources", "--json")
+    assert {s["source_id"]: s["language"] for s in json.loads(out)["sources"]}["ko_thaad"] == "ko"

@@ -6,8 +6,8 @@ import pytest
 
 from bot import embeds
 from bot.autocomplete import rank_sources
+from bot.buttons import library_view, search_view
 from bot.cooldown import Cooldown
-from bot.views import library_view, search_view
 from search.brief import Brief, BriefSentence, Citation
 from search.models import DropStats, Hit, Passage, SearchResult, SourceInfo
 from tests.bot.fake_discord import message_problems
@@ -184,3 +184,12 @@ def test_cooldown_counts_per_user_with_an_injected_clock():
     assert (
         Cooldown(0, clock=lambda: 0.0).retry_after(1) is None and Cooldown(0, clock=lambda: 0.0).retry_after(1) is None
     )
+
+
+def test_sources_and_source_show_the_language():
+    korean = info(1, 1).model_copy(update={"language": "ko"})
+    assert "Korean" in embeds.sources_page([korean, info(2, 1)], 1).fields[0].value
+    assert "unknown" in embeds.sources_page([korean, info(2, 1)], 1).fields[1].value
+    summary = Brief(topic="t", sentences=[], citations=[])
+    fields = {f.name: f.value for f in embeds.source_embed(korean, summary).fields}
+    assert fields["Language"] == "Korean"

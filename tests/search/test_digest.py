@@ -82,7 +82,7 @@ STORY = (
 
 def test_the_first_digest_lists_the_whole_library_with_summaries(library):
     digest = build_digest(
-        library, since=None, until=at(2025, 6, 2), topics=["THAAD"], first_seen=library.store.first_seen()
+        library, since=None, until=at(2025, 6, 2), topics=["THAAD"], first_seen=library.store.sources.first_seen()
     )
     assert len(digest.items) == 5 and all(1 <= len(item.summary) <= 2 for item in digest.items)
     assert digest.items[0].summary[0] in library.get_source(digest.items[0].source_id).text
@@ -107,7 +107,7 @@ def test_only_sources_new_since_the_last_digest_and_the_same_story_folded(librar
         since=at(2025, 6, 1, 6, 0),
         until=at(2025, 6, 2),
         topics=["hotline", "THAAD"],
-        first_seen=library.store.first_seen(),
+        first_seen=library.store.sources.first_seen(),
     )
     assert [item.source_id for item in digest.items] == ["web-a", "web-c"]
     assert [ref.source_id for ref in digest.items[0].also] == ["web-b"]
@@ -123,6 +123,6 @@ def test_nothing_new_is_an_empty_digest(library):
         since=at(2025, 6, 1, 6, 0),
         until=at(2025, 6, 2),
         topics=["THAAD"],
-        first_seen=library.store.first_seen(),
+        first_seen=library.store.sources.first_seen(),
     )
     assert digest.items == [] and digest.empty

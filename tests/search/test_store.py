@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import signal
 import sqlite3
@@ -7,32 +8,76 @@ import time
 
 import pytest
 
-from search.store import MIGRATIONS, Store
+from bot.saved_searches import SavedSearches
+from search.models import Passage, Source
+from search.store import MIGRATIONS, Database, DuplicateError, Store
+
+NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
 
 
 def test_a_new_store_is_migrated_to_the_latest_version_in_wal_mode(tmp_path):
     store = Store(tmp_path / "s.sqlite3")
-    assert store.schema_version == len(MIGRATIONS)
+    assert store.db.schema_version == len(MIGRATIONS)
     with sqlite3.connect(tmp_path / "s.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert Store(tmp_path / "s.sqlite3").schema_version == len(MIGRATIONS)  # reopening changes nothing
+    assert Store(tmp_path / "s.sqlite3").db.schema_version == len(MIGRATIONS)  # reopening changes nothing
 
 
-def test_saved_queries_round_trip_with_stable_keys(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_a_database_at_an_older_version_is_upgraded_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    with sqlite3.connect(path) as db:  # what the first release left on disk
+        db.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+        db.execute("INSERT INTO saved_queries (key, params) VALUES ('abc', '{\"query\": \"THAAD\"}')")
+    store = Store(path)
+    assert store.db.schema_version == len(MIGRATIONS)
+    assert SavedSearches(store.db).load("abc") == {"query": "THAAD"}
+    assert store.feeds.all() == []
+
+
+def test_saved_searches_round_trip_with_stable_keys(tmp_path):
+    saved = SavedSearches(Database(tmp_path / "s.sqlite3"))
     params = {"query": "THAAD", "limit": 5, "source": None}
-    key = store.save_query(params)
-    assert key == store.save_query(dict(reversed(params.items()))) and len(key) == 16
-    assert Store(tmp_path / "s.sqlite3").load_query(key) == params
-    assert store.load_query("missing") is None
+    key = saved.save(params)
+    assert key == saved.save(dict(reversed(params.items()))) and len(key) == 16
+    assert SavedSearches(Database(tmp_path / "s.sqlite3")).load(key) == params
+    assert saved.load("missing") is None
 
 
 def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    with pytest.raises(RuntimeError), store.transaction() as db:
+    database = Database(tmp_path / "s.sqlite3")
+    with pytest.raises(RuntimeError), database.transaction() as db:
         db.execute("INSERT INTO saved_queries (key, params) VALUES ('k', '{}')")
         raise RuntimeError("power cut")
-    assert store.load_query("k") is None
+    assert SavedSearches(database).load("k") is None
+
+
+def test_rows_map_to_models_by_column_name(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    feed = store.feeds.add("https://example.org/feed", "cli", NOW)
+    assert (feed.url, feed.next_poll, feed.failures, feed.items) == ("https://example.org/feed", NOW, 0, 0)
+    store.feeds.record_poll(feed.id, NOW, NOW + dt.timedelta(hours=1), etag='"v1"', new_items=3)
+    (polled,) = store.feeds.all()
+    assert (polled.last_poll, polled.etag, polled.items) == (NOW, '"v1"', 3)
+    subscription = store.digests.subscribe(
+        guild_id=1, channel_id=2, time=dt.time(9, 30), timezone="Asia/Seoul", topics=["THAAD"], quiet=True,
+        created_by=7, now=NOW,
+    )  # fmt: skip
+    assert subscription.time == dt.time(9, 30) and subscription.topics == ["THAAD"] and subscription.quiet
+    assert subscription.enabled and subscription.created == NOW and subscription.created_by == 7
+    with pytest.raises(DuplicateError):
+        store.feeds.add("https://example.org/feed", None, NOW)
+
+
+def test_a_stored_source_comes_back_with_its_passages_and_is_never_stored_twice(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    source = Source(source_id="web-1", origin="https://x.org/a", format="html", text="Alpha beta.")
+    passages = [Passage(passage_id="web-1:p1", source_id="web-1", ordinal=1, text="Alpha beta.", start=0, end=11)]
+    store.sources.add(source, passages, content_hash="h", canonical_url="https://x.org/a", added_at=NOW)
+    assert store.sources.stored() == [(source, passages)]
+    assert store.sources.first_seen() == {"web-1": NOW}
+    with pytest.raises(DuplicateError) as error:
+        store.sources.add(source, passages, content_hash="other", canonical_url="https://x.org/a", added_at=NOW)
+    assert error.value.existing == "web-1"
 
 
 WRITER = """
@@ -44,8 +89,8 @@ from search.store import Store
 store = Store(sys.argv[1])
 now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 for i in range(100_000):
-    store.add_subscription(guild_id=1, channel_id=i, time=dt.time(9), timezone="UTC", topics=["x"] * 50,
-                           quiet=False, created_by=None, now=now)
+    store.digests.subscribe(guild_id=1, channel_id=i, time=dt.time(9), timezone="UTC", topics=["x"] * 50,
+                            quiet=False, created_by=None, now=now)
 """
 
 
@@ -65,6 +110,6 @@ def test_a_killed_writer_loses_nothing_committed_and_corrupts_nothing(tmp_path):
     assert seen >= 40
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    survivors = Store(path).subscriptions()
+    survivors = Store(path).digests.subscriptions()
     assert len(survivors) >= seen and all(s.topics == ["x"] * 50 for s in survivors)
     assert sorted(s.channel_id for s in survivors) == list(range(len(survivors)))  # no gaps, no half rows

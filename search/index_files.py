@@ -1,0 +1,140 @@
+"""A saved index read as untrusted input: the manifest and the arrays are validated before they are used, and
+what an interrupted save left behind is removed.
+
+Anything inconsistent (a manifest that is not an object, k1 not a number, b out of range, a truncated or empty
+array, postings out of order or pointing past the last document, counts that disagree) raises ValueError with a
+short reason; the index module turns it into ``IndexFormatError`` and the library rebuilds. Saves hold an
+exclusive lock beside the index, so ``remove_orphans`` at open never removes the folder of a save that is
+still running in another process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+MAX_MANIFEST_BYTES = 1 << 20
+_STRINGS = TypeAdapter(list[Annotated[str, Field(strict=True)]])
+
+
+class Manifest(BaseModel):
+    """The fields of ``manifest.json`` that loading relies on."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    format: str
+    version: int
+    k1: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    b: Annotated[float, Field(ge=0, le=1)]
+    analyzer: dict | None = None
+    fingerprint: str | None = None
+    documents: Annotated[int, Field(ge=0)]
+    terms: Annotated[int, Field(ge=0)]
+    postings: Annotated[int, Field(ge=0)]
+
+
+def read_manifest(path: Path) -> Manifest:
+    if path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise ValueError(f"{path.name} is larger than {MAX_MANIFEST_BYTES} bytes")
+    return _validated(Manifest.model_validate, read_json(path), path.name)
+
+
+def read_strings(path: Path) -> list[str]:
+    """A JSON list of strings (vocabulary, keys)."""
+    return _validated(_STRINGS.validate_python, read_json(path), path.name)
+
+
+def read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:  # the C decoder stops cleanly at the interpreter's recursion limit
+        raise ValueError(f"{path.name} is nested too deeply") from None
+
+
+def _validated(validate, data: object, name: str):
+    """``validate(data)``, with pydantic's errors shortened to one line naming the first bad field."""
+    try:
+        return validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "top level"
+        raise ValueError(f"{name}: {where}: {first['msg']}") from None
+
+
+def check_segment(
+    manifest: Manifest,
+    vocab: list[str],
+    keys: list[str],
+    indptr: np.ndarray,
+    doc_ids: np.ndarray,
+    tfs: np.ndarray,
+    doc_len: np.ndarray,
+) -> None:
+    """Raise ValueError unless the arrays form the CSR postings the manifest describes."""
+    for name, array in (("indptr", indptr), ("doc_ids", doc_ids), ("tfs", tfs), ("doc_len", doc_len)):
+        if array.ndim != 1 or array.dtype.kind not in "iu":
+            raise ValueError(f"{name} is not a flat integer array")
+    counts = {
+        "terms": (manifest.terms, len(vocab), len(indptr) - 1),
+        "documents": (manifest.documents, len(keys), len(doc_len)),
+        "postings": (manifest.postings, len(doc_ids), len(tfs)),
+    }
+    for name, (stated, *found) in counts.items():
+        if any(n != stated for n in found):
+            raise ValueError(f"the manifest states {stated} {name}, the files hold {found}")
+    if len(set(vocab)) != len(vocab) or len(set(keys)) != len(keys):
+        raise ValueError("repeated terms or keys")
+    if indptr[0] != 0 or indptr[-1] != len(doc_ids) or np.any(np.diff(indptr) < 0):
+        raise ValueError("indptr does not delimit the postings")
+    if len(doc_len) and doc_len.min() < 0:
+        raise ValueError("negative document lengths")
+    if not len(doc_ids):
+        return
+    if doc_ids.min() < 0 or doc_ids.max() >= len(doc_len) or tfs.min() < 1:
+        raise ValueError("postings out of range")
+    ascending = np.diff(doc_ids.astype(np.int64)) > 0
+    starts = np.asarray(indptr[1:-1], dtype=np.int64)
+    starts = starts[(starts > 0) & (starts < len(doc_ids))]
+    ascending[starts - 1] = True  # a new term's list may start lower
+    if not ascending.all():
+        raise ValueError("postings out of order")
+
+
+def _lock_path(index_dir: Path) -> Path:
+    return index_dir.with_name(f".{index_dir.name}.lock")
+
+
+@contextlib.contextmanager
+def saving(index_dir: Path) -> Iterator[None]:
+    """Hold the index's save lock (other processes' saves and cleanups wait or skip)."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(_lock_path(index_dir), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def remove_orphans(index_dir: Path) -> list[str]:
+    """Remove the temporary and replaced folders an interrupted save left beside ``index_dir``, unless a save
+    is running now. Returns the names removed (nothing if the data directory cannot be written)."""
+    orphans = [
+        *index_dir.parent.glob(f".{index_dir.name}.tmp-*"),
+        *index_dir.parent.glob(f".{index_dir.name}.old-*"),
+    ]
+    if not orphans:
+        return []
+    try:
+        with open(_lock_path(index_dir), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            for orphan in orphans:
+                shutil.rmtree(orphan)
+    except OSError:
+        return []
+    return [orphan.name for orphan in orphans]

@@ -1,0 +1,72 @@
+"""The SQLite database behind the state: connections, transactions and migrations (WAL, ``synchronous=FULL``).
+
+A connection is opened per operation, so a ``Database`` is safe to use from worker threads and from several
+processes (SQLite's locking; ``BEGIN IMMEDIATE`` for writes). Rows come back as ``sqlite3.Row``, so the
+repositories map them to models by column name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from search.store.migrations import MIGRATIONS
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    """How moments are stored: ISO 8601 in UTC."""
+    return moment.astimezone(dt.UTC).isoformat() if moment else None
+
+
+class Database:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            self._migrate(db)
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reads (autocommit), closed afterwards."""
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        try:
+            yield db
+        finally:
+            db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE): all of it is committed, or none of it."""
+        with self.connect() as db, self._immediate(db):
+            yield db
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _immediate(db: sqlite3.Connection) -> Iterator[None]:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        with self.connect() as db:
+            return db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        with self._immediate(db):
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")

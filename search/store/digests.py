@@ -1,0 +1,145 @@
+"""Digest subscriptions and the digest log (one row per subscription and local date: the idempotency key)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from search.store.db import Database, iso
+from search.store.errors import DuplicateError
+
+
+class Subscription(BaseModel):
+    """A channel's daily digest (a row of ``subscriptions``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    guild_id: int
+    channel_id: int
+    time: dt.time
+    timezone: str
+    topics: list[str]
+    quiet: bool
+    enabled: bool
+    disabled_reason: str | None
+    created_by: int | None
+    created: dt.datetime
+
+    @field_validator("topics", mode="before")
+    @classmethod
+    def _stored_as_json(cls, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+
+_COLUMNS = ", ".join(Subscription.model_fields)
+
+
+class DigestRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- subscriptions ------------------------------------------------------------------------------------
+    def subscribe(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        time: dt.time,
+        timezone: str,
+        topics: list[str],
+        quiet: bool,
+        created_by: int | None,
+        now: dt.datetime,
+    ) -> Subscription:
+        """A new subscription; DuplicateError if the channel already gets a digest at that time."""
+        try:
+            with self.db.transaction() as db:
+                cursor = db.execute(
+                    "INSERT INTO subscriptions (guild_id, channel_id, time, timezone, topics, quiet, created_by, "
+                    "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        guild_id,
+                        channel_id,
+                        time.strftime("%H:%M"),
+                        timezone,
+                        json.dumps(topics),
+                        int(quiet),
+                        created_by,
+                        iso(now),
+                    ),
+                )
+                new_id = cursor.lastrowid
+        except sqlite3.IntegrityError:
+            raise DuplicateError("that channel already gets a digest at that time", str(channel_id)) from None
+        return self.get(new_id)
+
+    def get(self, subscription_id: int) -> Subscription | None:
+        with self.db.connect() as db:
+            row = db.execute(f"SELECT {_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)).fetchone()
+        return Subscription.model_validate(dict(row)) if row else None
+
+    def subscriptions(self, guild_id: int | None = None, *, enabled_only: bool = False) -> list[Subscription]:
+        query = f"SELECT {_COLUMNS} FROM subscriptions WHERE 1 = 1"
+        args: list = []
+        if guild_id is not None:
+            query += " AND guild_id = ?"
+            args.append(guild_id)
+        if enabled_only:
+            query += " AND enabled = 1"
+        with self.db.connect() as db:
+            rows = db.execute(query + " ORDER BY id", args).fetchall()
+        return [Subscription.model_validate(dict(row)) for row in rows]
+
+    def remove(self, subscription_id: int, guild_id: int) -> bool:
+        with self.db.transaction() as db:
+            cursor = db.execute("DELETE FROM subscriptions WHERE id = ? AND guild_id = ?", (subscription_id, guild_id))
+            return cursor.rowcount > 0
+
+    def disable(self, subscription_id: int, reason: str) -> None:
+        with self.db.transaction() as db:
+            db.execute(
+                "UPDATE subscriptions SET enabled = 0, disabled_reason = ? WHERE id = ?", (reason, subscription_id)
+            )
+
+    # -- the digest log -----------------------------------------------------------------------------------
+    def claim(self, subscription_id: int, local_date: dt.date, now: dt.datetime, covered_until: dt.datetime) -> bool:
+        """Take the idempotency key (subscription, local date). False if any process already took it."""
+        try:
+            with self.db.transaction() as db:
+                db.execute(
+                    "INSERT INTO digest_log (subscription_id, local_date, claimed_at, covered_until, status) "
+                    "VALUES (?, ?, ?, ?, 'sending')",
+                    (subscription_id, local_date.isoformat(), iso(now), iso(covered_until)),
+                )
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def finish(
+        self, subscription_id: int, local_date: dt.date, status: str, sent_at: dt.datetime, messages: list[int]
+    ) -> None:
+        with self.db.transaction() as db:
+            db.execute(
+                "UPDATE digest_log SET status = ?, sent_at = ?, messages = ? "
+                "WHERE subscription_id = ? AND local_date = ?",
+                (status, iso(sent_at), json.dumps(messages), subscription_id, local_date.isoformat()),
+            )
+
+    def dates_done(self, subscription_id: int) -> set[dt.date]:
+        with self.db.connect() as db:
+            rows = db.execute("SELECT local_date FROM digest_log WHERE subscription_id = ?", (subscription_id,))
+            return {dt.date.fromisoformat(row["local_date"]) for row in rows}
+
+    def last_covered(self, subscription_id: int) -> dt.datetime | None:
+        """Up to when the previous digest of this subscription covered new sources."""
+        with self.db.connect() as db:
+            row = db.execute(
+                "SELECT MAX(covered_until) AS until FROM digest_log "
+                "WHERE subscription_id = ? AND status IN ('sent', 'empty')",
+                (subscription_id,),
+            ).fetchone()
+        return dt.datetime.fromisoformat(row["until"]) if row["until"] else None

@@ -1,0 +1,9 @@
+"""What the store raises."""
+
+
+class DuplicateError(ValueError):
+    """Already stored; ``existing`` names what is there."""
+
+    def __init__(self, message: str, existing: str) -> None:
+        super().__init__(message)
+        self.existing = existing

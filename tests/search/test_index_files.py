@@ -1,0 +1,94 @@
+"""A saved index is validated on load: any corruption means a rebuild, never a crash; orphans are cleaned."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from search.index_files import saving
+from search.library import Library
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    data = tmp_path_factory.mktemp("saved")
+    Library(SEEDS, data).open()
+    return data
+
+
+def _manifest(change):
+    def corrupt(index):
+        path = index / "manifest.json"
+        path.write_text(json.dumps(change(json.loads(path.read_text()))))
+
+    return corrupt
+
+
+def _random_doc_ids(high):
+    def corrupt(index):
+        ids = np.load(index / "doc_ids.npy")
+        limit = high if high else len(np.load(index / "doc_len.npy"))
+        np.save(index / "doc_ids.npy", np.random.default_rng(7).integers(0, limit, len(ids)).astype(ids.dtype))
+
+    return corrupt
+
+
+CORRUPTIONS = {
+    "empty doc_ids.npy": lambda index: (index / "doc_ids.npy").write_bytes(b""),
+    "truncated tfs.npy": lambda index: (index / "tfs.npy").write_bytes((index / "tfs.npy").read_bytes()[:150]),
+    "k1 a string": _manifest(lambda m: {**m, "k1": "1.2"}),
+    "k1 missing": _manifest(lambda m: {k: v for k, v in m.items() if k != "k1"}),
+    "b out of range": _manifest(lambda m: {**m, "b": 7}),
+    "manifest a list": _manifest(lambda m: [m]),
+    "manifest nested deep": lambda index: (index / "manifest.json").write_text("[" * 100_000 + "]" * 100_000),
+    "document count wrong": _manifest(lambda m: {**m, "documents": 3}),
+    "random doc ids": _random_doc_ids(10**6),
+    "random doc ids in range": _random_doc_ids(None),
+    "vocab not a list": lambda index: (index / "vocab.json").write_text("{}"),
+    "keys not strings": lambda index: (index / "keys.json").write_text(json.dumps(list(range(60)))),
+    "2-d doc_len": lambda index: np.save(index / "doc_len.npy", np.load(index / "doc_len.npy").reshape(-1, 1)),
+    "float tfs": lambda index: np.save(index / "tfs.npy", np.load(index / "tfs.npy").astype(float)),
+    "indptr cut short": lambda index: np.save(index / "indptr.npy", np.load(index / "indptr.npy")[:-5]),
+}
+
+
+@pytest.mark.parametrize("corruption", list(CORRUPTIONS))
+def test_a_corrupted_index_is_rebuilt(saved, tmp_path, corruption, caplog):
+    data = tmp_path / "data"
+    shutil.copytree(saved, data)
+    CORRUPTIONS[corruption](data / "index")
+    library = Library(SEEDS, data).open()
+    assert library.rebuilt and "rebuilding the index" in caplog.text
+    assert library.search("alliance").hits
+    again = Library(SEEDS, data).open()  # the rebuilt index was saved and is whole
+    assert not again.rebuilt and [h.passage_id for h in again.search("alliance").hits] == [
+        h.passage_id for h in library.search("alliance").hits
+    ]
+
+
+def test_an_intact_index_is_reused(saved, tmp_path):
+    shutil.copytree(saved, tmp_path / "data")
+    assert not Library(SEEDS, tmp_path / "data").open().rebuilt
+
+
+def test_folders_left_by_an_interrupted_save_are_removed_at_open(saved, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(saved, data)
+    for name in (".index.tmp-abc123", ".index.old-0f0f"):
+        (data / name).mkdir()
+        (data / name / "doc_ids.npy").write_bytes(b"x")
+    Library(SEEDS, data).open()
+    assert sorted(p.name for p in data.iterdir() if p.name.startswith(".index.") and p.is_dir()) == []
+
+
+def test_a_running_save_keeps_its_folder(saved, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(saved, data)
+    (data / ".index.tmp-running").mkdir()
+    with saving(data / "index"):  # another writer is in the middle of a save
+        Library(SEEDS, data).open()
+        assert (data / ".index.tmp-running").is_dir()
+    Library(SEEDS, data).open()
+    assert not (data / ".index.tmp-running").exists()
