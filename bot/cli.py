@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from search.fetch import FetchError
 from search.ingest import IngestError
 from search.language import LANGUAGES
 from search.library import MAX_LIMIT, Library, UnknownSourceError, utc_now
+from search.markup import terminal_json, terminal_safe
 from search.store import DuplicateError
 from search.web import ingest_url
 
@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args, settings)
     except FAILURES as error:
-        print(f"briefbot: {error.args[0] if error.args else error}", file=sys.stderr)
+        print(terminal_safe(f"briefbot: {error.args[0] if error.args else error}"), file=sys.stderr)
         return 1
 
 
@@ -262,9 +262,9 @@ def _feeds_json(feeds: list) -> list[dict]:
 def _emit(args: argparse.Namespace, payload: BaseModel | dict, plain: str) -> int:
     if args.json:
         data = payload.model_dump(mode="json", by_alias=True) if isinstance(payload, BaseModel) else payload
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(terminal_json(data))
     else:
-        print(plain)
+        print(terminal_safe(plain))
     return 0
 
 

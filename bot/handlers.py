@@ -212,10 +212,10 @@ class Handlers:
         await interaction.response.defer(ephemeral=True, thinking=True)
         source = await ingest_url(self.library, url.strip(), self.bot.settings.fetch_policy())
         passages = len(self.library.passages_of(source.source_id))
+        title = embeds.clip(embeds.escape_markdown(source.display_title), 200)
         await self.reply(
             interaction,
-            f"Added “{embeds.clip(source.display_title, 200)}” ({passages} passages) as `{source.source_id}`; "
-            "it is searchable now.",
+            f"Added “{title}” ({passages} passages) as `{source.source_id}`; it is searchable now.",
             ephemeral=True,
         )
 

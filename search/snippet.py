@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from search.analyze import Token
-
-_MARKDOWN = re.compile(r"([\\*_`~|>])")
-
-
-def escape_markdown(text: str) -> str:
-    return _MARKDOWN.sub(r"\\\1", text)
+from search.markup import escape_markdown
 
 
 def matched_words(text: str, tokens: list[Token], terms: set[str]) -> list[str]:
