@@ -1,4 +1,4 @@
-"""``python -m bot`` (and ``briefbot run``): settings, library and client are built here and injected."""
+"""``python -m bot`` (and ``briefbot run``): settings -> services -> BriefBot, built here and injected."""
 
 from __future__ import annotations
 
@@ -32,15 +32,15 @@ def main() -> int:
         print(MISSING_TOKEN, file=sys.stderr)
         return 1
     from bot.app import BriefBot
-    from search.library import Library
+    from bot.settings import open_services
 
     try:
-        library = Library(settings.seeds_dir, settings.data_dir, progress=True).open()
+        services = open_services(settings, progress=True)
     except FileNotFoundError as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1
     try:
-        return asyncio.run(run(BriefBot(settings, library), token))
+        return asyncio.run(run(BriefBot(settings, services), token))
     except KeyboardInterrupt:
         return 0
 

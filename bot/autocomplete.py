@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import difflib
 
+from discord import app_commands
+
+from search.library import Library
 from search.models import SourceInfo
 
 MAX_CHOICES = 25
@@ -39,3 +42,8 @@ def _choice_name(source: SourceInfo) -> str:
     room = CHOICE_NAME - len(suffix)
     title = source.title if len(source.title) <= room else source.title[: max(0, room - 1)] + "…"
     return (title + suffix)[:CHOICE_NAME]
+
+
+def source_choices(library: Library, typed: str) -> list[app_commands.Choice[str]]:
+    """The /search ``source`` and /source ``id`` choices (the library's source infos are cached per snapshot)."""
+    return [app_commands.Choice(name=name, value=value) for name, value in rank_sources(typed, library.sources())]

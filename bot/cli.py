@@ -17,20 +17,16 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from bot import text
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, load_settings, open_services
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
-from search.digest import build_digest
+from search.errors import USER_ERRORS
 from search.evaluate import evaluate_collection
-from search.feeds import FeedError, follow_feed, poll_due
-from search.fetch import FetchError
-from search.ingest import IngestError
 from search.language import LANGUAGES
-from search.library import MAX_LIMIT, Library, UnknownSourceError, utc_now
+from search.library import MAX_LIMIT
 from search.markup import terminal_json, terminal_safe
-from search.store import DuplicateError
-from search.web import ingest_url
+from search.services import Services
 
-FAILURES = (UnknownSourceError, FileNotFoundError, FetchError, IngestError, DuplicateError, FeedError)
+FAILURES = (*USER_ERRORS, FileNotFoundError)
 
 log = logging.getLogger("briefbot")
 
@@ -72,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
-    commands.add_parser("index", parents=[common], help="(re)build the search index")
+    index = commands.add_parser("index", parents=[common], help="parse new or changed files and update the index")
+    index.add_argument("--rebuild", action="store_true", help="rebuild the index from the stored texts")
 
     search = commands.add_parser("search", parents=[common], help="ranked passages for a query")
     search.add_argument("query", help='words to look for; "quoted phrases" must match exactly')
@@ -147,11 +144,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         result = evaluate_collection(args.docs, args.queries, args.qrels, k1=args.k1, b=args.b)
         return _emit(args, result, text.eval_text(result))
 
-    library = Library(
-        args.seeds or settings.seeds_dir, args.data or settings.data_dir, progress=args.command == "index"
+    services = open_services(
+        settings,
+        seeds_dir=args.seeds,
+        data_dir=args.data,
+        progress=args.command == "index",
+        force_rebuild=args.command == "index" and args.rebuild,
     )
-    library.open(force_rebuild=args.command == "index")
+    library = services.library
     if args.command == "index":
+        library.save_index()
         manifest = library.index.manifest()
         summary = {
             "sources": len(library.corpus.sources),
@@ -186,22 +188,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         payload = {"sources": [s.model_dump(mode="json") for s in sources]}
         if not args.status:
             return _emit(args, payload, text.sources_text(sources))
-        feeds = library.store.feeds.all()
+        feeds = asyncio.run(services.feeds.followed())
         payload["feeds"] = _feeds_json(feeds)
         payload["skipped"] = [{"file": name, "reason": reason} for name, reason in library.corpus.skipped]
         return _emit(args, payload, text.health_text(sources, feeds, library.corpus.skipped))
     if args.command in ("ingest", "feed"):
-        return _grow(args, settings, library)
+        return _grow(args, services)
     if args.command == "digest":
-        now = utc_now()
-        topics = [t.strip() for t in args.topics.split(",") if t.strip()]
-        digest = build_digest(
-            library,
-            since=args.since or now - dt.timedelta(days=1),
-            until=now,
-            topics=topics,
-            first_seen=library.store.sources.first_seen(),
-        )
+        digest = asyncio.run(services.digests.preview(args.topics, since=args.since))
         return _emit(args, digest, text.digest_text(digest))
     if args.command == "source":
         info = library.source_info(args.source_id)
@@ -216,20 +210,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def _grow(args: argparse.Namespace, settings: Settings, library: Library) -> int:
+def _grow(args: argparse.Namespace, services: Services) -> int:
     """ingest and feed: network work in one event loop; the index is saved afterwards."""
-    policy, interval = settings.fetch_policy(), settings.feed_interval
+    library = services.library
     if args.command == "ingest":
-        source = asyncio.run(ingest_url(library, args.url, policy))
+        info = asyncio.run(services.pages.ingest(args.url))
         library.save_index()
-        count = len(library.passages_of(source.source_id))
-        return _emit(
-            args,
-            library.source_info(source.source_id),
-            f"Added {source.source_id}: {source.display_title} ({count} passages)",
-        )
+        return _emit(args, info, f"Added {info.source_id}: {info.title} ({info.passages} passages)")
     if args.action == "add":
-        result = asyncio.run(follow_feed(library, args.url, policy, "cli", interval, utc_now()))
+        result = asyncio.run(services.feeds.follow(args.url, "cli"))
         library.save_index()
         return _emit(
             args,
@@ -237,21 +226,17 @@ def _grow(args: argparse.Namespace, settings: Settings, library: Library) -> int
             f"Following feed #{result.feed.id}: {result.new} new item(s) added",
         )
     if args.action == "poll":
-        results = asyncio.run(poll_due(library, policy, interval, utc_now(), every=True))
+        results = asyncio.run(services.feeds.poll_due(every=True))
         library.save_index()
         rows = [{"feed": r.feed.id, "url": r.feed.url, "new": r.new, "error": r.error} for r in results]
         plain = "\n".join(f"#{r['feed']} {r['url']}: {r['error'] or str(r['new']) + ' new'}" for r in rows)
         return _emit(args, {"polled": rows}, plain or "No feeds followed.")
     if args.action == "remove":
-        if not library.store.feeds.remove(args.id):
+        if not asyncio.run(services.feeds.unfollow(args.id)):
             raise FileNotFoundError(f"there is no feed #{args.id}")
         return _emit(args, {"removed": args.id}, f"Stopped following feed #{args.id}")
-    feeds = library.store.feeds.all()
-    return _emit(
-        args,
-        {"feeds": _feeds_json(feeds)},
-        text.feeds_text(feeds),
-    )
+    feeds = asyncio.run(services.feeds.followed())
+    return _emit(args, {"feeds": _feeds_json(feeds)}, text.feeds_text(feeds))
 
 
 def _feeds_json(feeds: list) -> list[dict]:

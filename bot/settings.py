@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from search.fetch import FetchPolicy
+from search.library import Library, utc_now
+from search.services import Services
 
 
 class Settings(BaseSettings):
@@ -63,6 +66,27 @@ class Settings(BaseSettings):
     @property
     def feed_interval(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.feed_poll_minutes)
+
+
+def open_services(
+    settings: Settings,
+    *,
+    seeds_dir: Path | None = None,
+    data_dir: Path | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
+    progress: bool = False,
+    force_rebuild: bool = False,
+) -> Services:
+    """Open the library (blocking: loads or builds the index) and the services over it, on one clock."""
+    library = Library(
+        seeds_dir or settings.seeds_dir, data_dir or settings.data_dir, progress=progress, clock=clock
+    ).open(force_rebuild=force_rebuild)
+    return Services.over(
+        library,
+        policy=settings.fetch_policy(),
+        feed_interval=settings.feed_interval,
+        digest_grace=settings.digest_grace,
+    )
 
 
 def load_settings() -> Settings | None:

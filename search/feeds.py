@@ -3,6 +3,9 @@
 An item whose feed carries its full text (at least ``FULL_TEXT_WORDS`` words, as WordPress REST and many RSS
 feeds do) is indexed from the feed; otherwise its link is fetched. Items already seen are skipped by key;
 a feed that fails is retried later and later (doubling, at most a day), and its last error is kept.
+
+``FeedService`` is what the bot's ``/feed`` and ``briefbot feed`` call. Parsing, extraction and every SQLite
+call run in worker threads, so polling never blocks the event loop.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 import feedparser
 import json_repair
 
+from search.errors import FeedError
 from search.fetch import FetchError, FetchPolicy, fetch
 from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_blocks, outlet_from_url
 from search.library import Library
@@ -28,10 +32,6 @@ log = logging.getLogger(__name__)
 FULL_TEXT_WORDS = 80
 MAX_ITEMS_PER_POLL = 25
 MAX_BACKOFF = dt.timedelta(days=1)
-
-
-class FeedError(ValueError):
-    """Not a feed briefbot can read; the message says why."""
 
 
 @dataclass
@@ -106,72 +106,88 @@ def next_poll(feed: Feed, now: dt.datetime, interval: dt.timedelta, failed: bool
     return now + min(interval * 2 ** (feed.failures + 1), MAX_BACKOFF)
 
 
-async def poll_feed(
-    library: Library, feed: Feed, policy: FetchPolicy, interval: dt.timedelta, now: dt.datetime
-) -> PollResult:
-    """Fetch the feed (conditionally), add its new items; record the outcome on the feed."""
-    store = library.store
-    try:
-        page = await fetch(feed.url, policy, etag=feed.etag, last_modified=feed.last_modified)
-        items = [] if page.not_modified else parse_feed(page.text)
-    except (FetchError, FeedError) as error:
-        store.feeds.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=str(error))
-        log.warning("feed %s failed: %s", feed.url, error)
-        return PollResult(feed, error=str(error))
-    new = 0
-    for item in items[:MAX_ITEMS_PER_POLL]:
-        if store.feeds.item_known(feed.id, item.key):
-            continue
-        source_id = None
+class FeedService:
+    """Follow, unfollow, list and poll feeds, on the library's clock."""
+
+    def __init__(self, library: Library, policy: FetchPolicy, interval: dt.timedelta) -> None:
+        self.library = library
+        self.policy = policy
+        self.interval = interval
+        self.repository = library.store.feeds
+
+    async def follow(self, url: str, added_by: str | None) -> PollResult:
+        """Follow ``url`` and ingest its current items; if the first poll fails, unfollow and raise FeedError."""
+        feed = await asyncio.to_thread(self.repository.add, url.strip(), added_by, self.library.clock())
+        result = await self._poll(feed)
+        if result.error:
+            await asyncio.to_thread(self.repository.remove, feed.id)
+            raise FeedError(result.error)
+        return result
+
+    async def unfollow(self, feed_id: int) -> bool:
+        """Stop following a feed (its sources stay); False if there is no such feed."""
+        return await asyncio.to_thread(self.repository.remove, feed_id)
+
+    async def followed(self) -> list[Feed]:
+        return await asyncio.to_thread(self.repository.all)
+
+    async def poll_due(self, *, every: bool = False) -> list[PollResult]:
+        """Poll every feed whose next poll time has come (all of them if ``every``). A feed that fails in a way
+        nobody foresaw backs off like any failing feed; the feeds after it are still polled."""
+        now = self.library.clock()
+        results = []
+        for feed in await self.followed():
+            if every or feed.next_poll is None or feed.next_poll <= now:
+                try:
+                    results.append(await self._poll(feed))
+                except Exception as error:  # one broken feed must not starve the others
+                    log.exception("feed %s failed unexpectedly", feed.url)
+                    results.append(await self._failed(feed, f"could not be read ({type(error).__name__})"))
+        return results
+
+    async def _failed(self, feed: Feed, error: str) -> PollResult:
+        now = self.library.clock()
+        await asyncio.to_thread(
+            self.repository.record_poll, feed.id, now, next_poll(feed, now, self.interval, True), error=error
+        )
+        return PollResult(feed, error=error)
+
+    async def _poll(self, feed: Feed) -> PollResult:
+        """Fetch the feed (conditionally), add its new items; record the outcome on the feed."""
         try:
-            if item.raw is not None:
-                source = await asyncio.to_thread(add_raw, library, item.raw, item.url or feed.url, feed_id=feed.id)
-            elif item.url:
-                source = await ingest_url(library, item.url, policy, feed_id=feed.id)
-            else:
+            page = await fetch(feed.url, self.policy, etag=feed.etag, last_modified=feed.last_modified)
+            items = [] if page.not_modified else await asyncio.to_thread(parse_feed, page.text)
+        except (FetchError, FeedError) as error:
+            log.warning("feed %s failed: %s", feed.url, error)
+            return await self._failed(feed, str(error))
+        new = 0
+        for item in items[:MAX_ITEMS_PER_POLL]:
+            if await asyncio.to_thread(self.repository.item_known, feed.id, item.key):
                 continue
-            source_id, new = source.source_id, new + 1
-        except DuplicateError as error:
-            source_id = error.existing
-        except (FetchError, IngestError) as error:
-            log.warning("feed %s: item %s skipped: %s", feed.url, item.url or item.key, error)
-        store.feeds.remember_item(feed.id, item.key, source_id)
-    store.feeds.record_poll(
-        feed.id,
-        now,
-        next_poll(feed, now, interval, False),
-        etag=page.etag,
-        last_modified=page.last_modified,
-        new_items=new,
-    )
-    return PollResult(feed, new=new, not_modified=page.not_modified)
-
-
-async def poll_due(
-    library: Library, policy: FetchPolicy, interval: dt.timedelta, now: dt.datetime, *, every: bool = False
-) -> list[PollResult]:
-    """Poll every feed whose next poll time has come (all of them if ``every``). A feed that fails in a way
-    nobody foresaw backs off like any failing feed; the feeds after it are still polled."""
-    results = []
-    for feed in library.store.feeds.all():
-        if every or feed.next_poll is None or feed.next_poll <= now:
+            source_id = None
             try:
-                results.append(await poll_feed(library, feed, policy, interval, now))
-            except Exception as error:  # one broken feed must not starve the others
-                log.exception("feed %s failed unexpectedly", feed.url)
-                message = f"could not be read ({type(error).__name__})"
-                library.store.feeds.record_poll(feed.id, now, next_poll(feed, now, interval, True), error=message)
-                results.append(PollResult(feed, error=message))
-    return results
-
-
-async def follow_feed(
-    library: Library, url: str, policy: FetchPolicy, added_by: str | None, interval: dt.timedelta, now: dt.datetime
-) -> PollResult:
-    """Follow ``url`` and ingest its current items; if the first poll fails, unfollow and raise FeedError."""
-    feed = library.store.feeds.add(url, added_by, now)  # DuplicateError if already followed
-    result = await poll_feed(library, feed, policy, interval, now)
-    if result.error:
-        library.store.feeds.remove(feed.id)
-        raise FeedError(result.error)
-    return result
+                if item.raw is not None:
+                    source = await asyncio.to_thread(
+                        add_raw, self.library, item.raw, item.url or feed.url, feed_id=feed.id
+                    )
+                elif item.url:
+                    source = await ingest_url(self.library, item.url, self.policy, feed_id=feed.id)
+                else:
+                    continue
+                source_id, new = source.source_id, new + 1
+            except DuplicateError as error:
+                source_id = error.existing
+            except (FetchError, IngestError) as error:
+                log.warning("feed %s: item %s skipped: %s", feed.url, item.url or item.key, error)
+            await asyncio.to_thread(self.repository.remember_item, feed.id, item.key, source_id)
+        now = self.library.clock()
+        await asyncio.to_thread(
+            self.repository.record_poll,
+            feed.id,
+            now,
+            next_poll(feed, now, self.interval, False),
+            etag=page.etag,
+            last_modified=page.last_modified,
+            new_items=new,
+        )
+        return PollResult(feed, new=new, not_modified=page.not_modified)

@@ -56,5 +56,10 @@ def _suffix(content_type: str) -> str:
 async def ingest_url(library: Library, url: str, policy: FetchPolicy, *, feed_id: int | None = None) -> Source:
     """Fetch ``url`` and add its article. Raises FetchError, IngestError or DuplicateError (short messages)."""
     page = await fetch(url, policy)
-    (raw, *_) = read_documents(page.text, suffix=_suffix(page.content_type), url=page.url)
-    return await asyncio.to_thread(add_raw, library, raw, page.url, feed_id=feed_id)
+    return await asyncio.to_thread(_add_page, library, page.text, page.content_type, page.url, feed_id)
+
+
+def _add_page(library: Library, text: str, content_type: str, url: str, feed_id: int | None) -> Source:
+    """Extraction (trafilatura) and indexing: CPU work, run in a worker thread, never on the event loop."""
+    (raw, *_) = read_documents(text, suffix=_suffix(content_type), url=url)
+    return add_raw(library, raw, url, feed_id=feed_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -14,6 +15,22 @@ from search.library import Library
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 CRANFIELD = Path(os.environ.get("BRIEFBOT_CRANFIELD_DIR", ROOT.parent / "shared" / "data" / "cranfield"))
+
+
+class ManualClock:
+    """A UTC clock the tests move by hand (``clock.now = ...``): schedules are tested without sleeping."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+async def poll_at(service, moment: dt.datetime):
+    """Move the feed service's clock to ``moment`` and poll the feeds due then."""
+    service.library.clock.now = moment
+    return await service.poll_due()
 
 
 @pytest.fixture(scope="session")

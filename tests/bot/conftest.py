@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import shutil
 
 import discord
@@ -11,8 +10,7 @@ import pytest
 import yarl
 
 from bot.app import BriefBot
-from bot.settings import Settings
-from search.library import Library
+from bot.settings import Settings, open_services
 from tests.bot.fake_discord import TOKEN, FakeDiscord
 from tests.conftest import SEEDS
 
@@ -24,16 +22,6 @@ class Clock:
         self.now = 1000.0
 
     def __call__(self) -> float:
-        return self.now
-
-
-class WallClock:
-    """A UTC clock the tests move by hand (for digests and first-seen times)."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
         return self.now
 
 
@@ -80,12 +68,9 @@ async def start_bot(discord_api, make_settings):
 
     async def start(clock=None, wall_clock=None, background=True, **overrides) -> BriefBot:
         settings = make_settings(**overrides)
-        library_options = {"clock": wall_clock} if wall_clock else {}
-        library = await asyncio.to_thread(Library(settings.seeds_dir, settings.data_dir, **library_options).open)
-        options = {"clock": clock} if clock else {}
-        if wall_clock:
-            options["wall_clock"] = wall_clock
-        bot = BriefBot(settings, library, guild_ready_timeout=0.01, background=background, **options)
+        services = await asyncio.to_thread(open_services, settings, **({"clock": wall_clock} if wall_clock else {}))
+        options = {"cooldown_clock": clock} if clock else {}
+        bot = BriefBot(settings, services, guild_ready_timeout=0.01, background=background, **options)
         bot.runner = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))
         running.append(bot)
         await asyncio.wait_for(bot.wait_until_ready(), 10)

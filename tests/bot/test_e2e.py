@@ -12,6 +12,7 @@ import sys
 
 from bot.__main__ import REJECTED_TOKEN, run
 from bot.app import BriefBot
+from bot.settings import open_services
 from search.brief import normalize_space
 from tests.bot.conftest import Clock
 from tests.bot.fake_discord import ALICE, BOB, EPHEMERAL, GUILD_ID
@@ -107,7 +108,7 @@ async def test_brief_is_deferred_then_quotes_with_citations(bot, discord_api):
     assert embed["title"] == "Brief: trilateral" and "[1]" in embed["description"]
     sources = "\n".join(f["value"] for f in embed["fields"])
     assert sources.count("**[") >= 3 and "koreapro.org" in sources
-    corpus = " ".join(normalize_space(p.text) for p in bot.library.corpus.passages)
+    corpus = " ".join(normalize_space(p.text) for p in bot.services.library.corpus.passages)
     for paragraph in embed["description"].split("\n\n"):
         sentence = paragraph.rsplit(" [", 1)[0].split(" [")[0].replace("\\", "")
         assert sentence in corpus
@@ -188,7 +189,7 @@ async def test_unexpected_errors_apologise_with_an_id_and_log_the_traceback(bot,
     def broken(*args, **kwargs):
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr(bot.library, "search", broken)
+    monkeypatch.setattr(bot.services.library, "search", broken)
     with caplog.at_level(logging.ERROR):
         record = await discord_api.command("search", {"query": "THAAD"})
     assert record.ephemeral and record.message["content"].startswith("Sorry, something went wrong")
@@ -204,11 +205,9 @@ async def test_acknowledgements_are_fast(bot, discord_api):
 
 
 async def test_a_rejected_token_is_one_clear_line(discord_api, make_settings, capsys):
-    from search.library import Library
-
     settings = make_settings()
-    library = await asyncio.to_thread(Library(settings.seeds_dir, settings.data_dir).open)
-    code = await run(BriefBot(settings, library), "not-the-token")
+    services = await asyncio.to_thread(open_services, settings)
+    code = await run(BriefBot(settings, services), "not-the-token")
     assert code == 1 and capsys.readouterr().err.strip() == REJECTED_TOKEN
 
 

@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 from aiohttp import web
 
-from tests.bot.conftest import WallClock
 from tests.bot.fake_discord import ALICE, BOB, CHANNEL_ID, Channel
-from tests.conftest import add_failure_routes, start_site
+from tests.conftest import ManualClock, add_failure_routes, start_site
 
 UTC = dt.UTC
 START = dt.datetime(2025, 6, 2, 0, 0, tzinfo=UTC)
@@ -40,7 +39,7 @@ async def web_site(site):
 
 @pytest.fixture
 def clock():
-    return WallClock(START)
+    return ManualClock(START)
 
 
 @pytest.fixture
@@ -69,9 +68,9 @@ async def test_subscribe_post_at_the_due_time_and_unsubscribe(start, discord_api
     assert added.ephemeral and "Added “Allies open a zephyrine missile warning hotline”" in added.message["content"]
 
     clock.now = dt.datetime(2025, 6, 2, 23, 59, tzinfo=UTC)  # 08:59 in Seoul: not yet
-    assert await bot.scheduler.tick() == []
+    assert await bot.get_cog("Digest").post_due() == []
     clock.now = dt.datetime(2025, 6, 3, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
-    assert await bot.scheduler.tick() == [1]
+    assert await bot.get_cog("Digest").post_due() == [1]
     (message,) = discord_api.channel_messages
     heading, item, thaad, hotline = message["embeds"]
     assert heading["title"] == "Daily digest · Tue 03 Jun 2025" and "1 new source(s)" in heading["description"]
@@ -82,13 +81,13 @@ async def test_subscribe_post_at_the_due_time_and_unsubscribe(start, discord_api
     assert message["channel_id"] == str(CHANNEL_ID)
 
     clock.now += dt.timedelta(minutes=5)
-    assert await bot.scheduler.tick() == []  # never twice on one day
+    assert await bot.get_cog("Digest").post_due() == []  # never twice on one day
     listed = await discord_api.command("digest", sub="list")
     assert "#1" in listed.message["embeds"][0]["fields"][0]["value"]
     gone = await discord_api.command("digest", {"id": 1}, sub="unsubscribe")
     assert gone.message["content"] == "Digest #1 is cancelled."
     clock.now += dt.timedelta(days=1)
-    assert await bot.scheduler.tick() == [] and len(discord_api.channel_messages) == 1
+    assert await bot.get_cog("Digest").post_due() == [] and len(discord_api.channel_messages) == 1
 
 
 async def test_a_restart_inside_the_window_posts_once_and_after_it_nothing(start, discord_api, clock):
@@ -97,12 +96,12 @@ async def test_a_restart_inside_the_window_posts_once_and_after_it_nothing(start
     await first.close()
     clock.now = dt.datetime(2025, 6, 2, 11, 0, tzinfo=UTC)  # the bot was down at 09:00; 2 h late is within 6 h
     second = await start()
-    assert await second.scheduler.tick() == [1]
+    assert await second.get_cog("Digest").post_due() == [1]
     await second.close()
     third = await start()
-    assert await third.scheduler.tick() == []  # restarted again the same day: nothing more
+    assert await third.get_cog("Digest").post_due() == []  # restarted again the same day: nothing more
     clock.now = dt.datetime(2025, 6, 3, 16, 0, tzinfo=UTC)  # 7 h after the next 09:00: missed, skipped
-    assert await third.scheduler.tick() == []
+    assert await third.get_cog("Digest").post_due() == []
     assert len(discord_api.channel_messages) == 1
     quiet_day = discord_api.channel_messages[0]["embeds"][0]
     assert quiet_day["description"].startswith("Nothing new in the library since")
@@ -112,7 +111,7 @@ async def test_two_bot_processes_on_one_database_post_once(start, discord_api, c
     one, two = await start(), await start()
     await subscribe(discord_api, time="09:00", timezone="Europe/London")
     clock.now = dt.datetime(2025, 6, 2, 8, 0, tzinfo=UTC)  # 09:00 BST
-    results = await asyncio.gather(one.scheduler.tick(), two.scheduler.tick())
+    results = await asyncio.gather(one.get_cog("Digest").post_due(), two.get_cog("Digest").post_due())
     assert sorted(map(len, results)) == [0, 1] and len(discord_api.channel_messages) == 1
 
 
@@ -120,7 +119,7 @@ async def test_a_quiet_subscription_posts_nothing_when_nothing_is_new(start, dis
     bot = await start()
     await subscribe(discord_api, time="09:00", timezone="UTC", quiet=True)
     clock.now = dt.datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
-    assert await bot.scheduler.tick() == [] and discord_api.channel_messages == []
+    assert await bot.get_cog("Digest").post_due() == [] and discord_api.channel_messages == []
 
 
 @pytest.mark.parametrize(
@@ -140,8 +139,8 @@ async def test_a_lost_channel_disables_the_subscription_and_tells_the_subscriber
     await subscribe(discord_api, time="09:00", timezone="UTC", channel=Channel(other))
     lose_it(discord_api, other)
     clock.now = dt.datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
-    assert await bot.scheduler.tick() == []
-    (subscription,) = bot.library.store.digests.subscriptions()
+    assert await bot.get_cog("Digest").post_due() == []
+    (subscription,) = bot.services.library.store.digests.subscriptions()
     assert not subscription.enabled and subscription.disabled_reason == reason
     (note,) = discord_api.channel_messages
     assert discord_api.dm_channels[int(note["channel_id"])] == int(ALICE["id"])
@@ -270,7 +269,9 @@ async def test_background_loops_post_a_due_digest_and_survive_a_gateway_reconnec
     assert len(discord_api.sockets) == sockets + 1
     assert (await discord_api.command("help")).ephemeral  # interactions arrive on the new connection
     assert all(loop.is_running() for loop in bot.loops)
-    assert await bot.scheduler.tick() == [] and len(discord_api.channel_messages) == 1  # still once that day
+    assert (
+        await bot.get_cog("Digest").post_due() == [] and len(discord_api.channel_messages) == 1
+    )  # still once that day
 
 
 @pytest.fixture

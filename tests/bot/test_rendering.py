@@ -6,8 +6,8 @@ import pytest
 
 from bot import embeds
 from bot.autocomplete import rank_sources
+from bot.buttons import library_view, search_view
 from bot.cooldown import Cooldown
-from bot.views import library_view, search_view
 from search.brief import Brief, BriefSentence, Citation
 from search.models import DropStats, Hit, Passage, SearchResult, SourceInfo
 from tests.bot.fake_discord import message_problems

@@ -8,10 +8,10 @@ import shutil
 import pytest
 from aiohttp import web
 
-from search.feeds import FeedError, follow_feed, parse_feed, poll_due
+from search.feeds import FeedError, FeedService, parse_feed
 from search.fetch import FetchPolicy
 from search.library import Library
-from tests.conftest import SEEDS, start_site
+from tests.conftest import SEEDS, ManualClock, poll_at, start_site
 
 LOCAL = FetchPolicy(allowed_networks=[ipaddress.ip_network("127.0.0.1/32")], read_timeout=1, total_timeout=3)
 HOUR = dt.timedelta(hours=1)
@@ -36,7 +36,12 @@ def rss(words):
 def library(tmp_path):
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
-    return Library(seeds, tmp_path / "data").open()
+    return Library(seeds, tmp_path / "data", clock=ManualClock(NOW)).open()
+
+
+@pytest.fixture
+def service(library):
+    return FeedService(library, LOCAL, HOUR)
 
 
 @pytest.fixture
@@ -98,55 +103,55 @@ async def feeds(site):
     return site
 
 
-async def test_rss_items_with_full_text_are_indexed_and_etag_is_honoured(library, feeds):
-    result = await follow_feed(library, feeds.url("/rss"), LOCAL, "alice", HOUR, NOW)
+async def test_rss_items_with_full_text_are_indexed_and_etag_is_honoured(library, feeds, service):
+    result = await service.follow(feeds.url("/rss"), "alice")
     assert result.new == 2 and result.error is None
     hit = library.search("kestrel exercise").hits[0]
     assert hit.title == "Story kestrel" and hit.outlet == "Allied Wire" and hit.published == dt.date(2025, 6, 2)
-    (again,) = await poll_due(library, LOCAL, HOUR, NOW + HOUR)
+    (again,) = await poll_at(service, NOW + HOUR)
     assert again.not_modified and again.new == 0
     feeds.state["rss"] = ["kestrel", "osprey", "shrike"]
-    (third,) = await poll_due(library, LOCAL, HOUR, NOW + 2 * HOUR)
+    (third,) = await poll_at(service, NOW + 2 * HOUR)
     assert third.new == 1 and library.search("shrike").hits  # known items are not added again
     (feed,) = library.store.feeds.all()
     assert feed.items == 3 and feed.etag == '"3"' and feed.last_error is None
 
 
-async def test_atom_summaries_lead_to_the_article_pages(library, feeds):
-    result = await follow_feed(library, feeds.url("/atom"), LOCAL, None, HOUR, NOW)
+async def test_atom_summaries_lead_to_the_article_pages(library, feeds, service):
+    result = await service.follow(feeds.url("/atom"), None)
     assert result.new == 2 and feeds.hits["/article/harrier"] == 1
     assert library.search("harrier").hits[0].title == "harrier drill"
 
 
-async def test_wordpress_rest_posts_are_indexed(library, feeds):
-    result = await follow_feed(library, feeds.url("/wp-json/wp/v2/posts"), LOCAL, None, HOUR, NOW)
+async def test_wordpress_rest_posts_are_indexed(library, feeds, service):
+    result = await service.follow(feeds.url("/wp-json/wp/v2/posts"), None)
     assert result.new == 2
     hit = library.search("petrel").hits[0]
     assert hit.url == "https://blog.example.org/petrel/" and hit.outlet == "blog.example.org"
 
 
-async def test_polls_only_when_due(library, feeds):
-    await follow_feed(library, feeds.url("/rss"), LOCAL, None, HOUR, NOW)
-    assert await poll_due(library, LOCAL, HOUR, NOW + dt.timedelta(minutes=30)) == []
+async def test_polls_only_when_due(library, feeds, service):
+    await service.follow(feeds.url("/rss"), None)
+    assert await poll_at(service, NOW + dt.timedelta(minutes=30)) == []
     assert feeds.hits["/rss"] == 1
 
 
-async def test_a_failing_feed_backs_off_and_keeps_its_error(library, feeds):
+async def test_a_failing_feed_backs_off_and_keeps_its_error(library, feeds, service):
     feed = library.store.feeds.add(feeds.url("/broken"), None, NOW)
-    (first,) = await poll_due(library, LOCAL, HOUR, NOW)
+    (first,) = await poll_at(service, NOW)
     assert "HTTP 500" in first.error
     (feed,) = library.store.feeds.all()
     assert feed.failures == 1 and feed.next_poll == NOW + 2 * HOUR and "HTTP 500" in feed.last_error
-    assert await poll_due(library, LOCAL, HOUR, NOW + HOUR) == []  # not yet due again
-    await poll_due(library, LOCAL, HOUR, NOW + 2 * HOUR)
+    assert await poll_at(service, NOW + HOUR) == []  # not yet due again
+    await poll_at(service, NOW + 2 * HOUR)
     (feed,) = library.store.feeds.all()
     assert feed.failures == 2 and feed.next_poll == NOW + 2 * HOUR + 4 * HOUR
 
 
 @pytest.mark.parametrize(("path", "reason"), [("/page", "no RSS or Atom items"), ("/broken", "HTTP 500")])
-async def test_following_something_that_is_not_a_working_feed_is_refused(library, feeds, path, reason):
+async def test_following_something_that_is_not_a_working_feed_is_refused(library, feeds, path, reason, service):
     with pytest.raises(FeedError, match=reason):
-        await follow_feed(library, feeds.url(path), LOCAL, None, HOUR, NOW)
+        await service.follow(feeds.url(path), None)
     assert library.store.feeds.all() == []
 
 

@@ -12,14 +12,14 @@ from aiohttp import web
 
 from search import corpus as corpus_module
 from search.corpus import load_directory
-from search.feeds import poll_due
+from search.feeds import FeedService
 from search.fetch import FetchPolicy
 from search.files import decode_text, read_bounded
 from search.ingest import IngestError, read_documents
 from search.library import Library
 from search.nesting import nesting_depth
 from search.web import ingest_url
-from tests.conftest import SEEDS, start_site
+from tests.conftest import SEEDS, ManualClock, poll_at, start_site
 
 LOCAL = FetchPolicy(allowed_networks=[ipaddress.ip_network("127.0.0.1/32")], read_timeout=1, total_timeout=3)
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -119,7 +119,12 @@ def test_binary_and_other_encodings_still_get_a_reason():
 def library(tmp_path):
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
-    return Library(seeds, tmp_path / "data").open()
+    return Library(seeds, tmp_path / "data", clock=ManualClock(NOW)).open()
+
+
+@pytest.fixture
+def service(library):
+    return FeedService(library, LOCAL, HOUR)
 
 
 def rss(word: str) -> str:
@@ -148,16 +153,18 @@ async def test_a_deeply_nested_page_is_refused_with_a_reason(library, hostile_si
         await ingest_url(library, hostile_site.url("/deep"), LOCAL)
 
 
-async def test_a_deeply_nested_feed_backs_off_and_does_not_starve_the_next(library, hostile_site):
+async def test_a_deeply_nested_feed_backs_off_and_does_not_starve_the_next(library, hostile_site, service):
     deep = library.store.feeds.add(hostile_site.url("/deep"), None, NOW)
     library.store.feeds.add(hostile_site.url("/good"), None, NOW)
-    first, second = await poll_due(library, LOCAL, HOUR, NOW)
+    first, second = await poll_at(service, NOW)
     assert "nested deeper" in first.error and second.new == 1 and second.error is None
     feed = next(f for f in library.store.feeds.all() if f.id == deep.id)
     assert feed.failures == 1 and feed.next_poll == NOW + 2 * HOUR
 
 
-async def test_an_unforeseen_parse_failure_backs_off_and_the_next_feed_is_polled(library, hostile_site, monkeypatch):
+async def test_an_unforeseen_parse_failure_backs_off_and_the_next_feed_is_polled(
+    library, hostile_site, monkeypatch, service
+):
     from search import feeds
 
     real = feeds.parse_feed
@@ -170,7 +177,7 @@ async def test_an_unforeseen_parse_failure_backs_off_and_the_next_feed_is_polled
     monkeypatch.setattr(feeds, "parse_feed", parse)
     library.store.feeds.add(hostile_site.url("/deep"), None, NOW)
     library.store.feeds.add(hostile_site.url("/good"), None, NOW)
-    first, second = await poll_due(library, LOCAL, HOUR, NOW)
+    first, second = await poll_at(service, NOW)
     assert first.error == "could not be read (KeyError)" and second.new == 1
     assert library.store.feeds.all()[0].next_poll == NOW + 2 * HOUR
 

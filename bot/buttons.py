@@ -1,22 +1,20 @@
 """Buttons that keep working after a restart: each custom_id carries what its callback needs.
 
-``bb:page:{key}:{owner}:{page}`` turns a search's page (key: the saved query in the store),
-``bb:show:{key}:{rank}`` shows one hit's whole passage, ``bb:lib:{owner}:{page}`` turns the library list.
-They are ``DynamicItem``s registered on the client, so no view has to be kept in memory.
+``bb:page:{key}:{owner}:{page}`` turns a search's page (key: the saved search), ``bb:show:{key}:{rank}``
+shows one hit's whole passage, ``bb:lib:{owner}:{page}`` turns the library list. They are ``DynamicItem``s:
+no view is kept in memory. A cog ``bind``s each to its own handler and registers the bound class, so the
+button needs no way back to the bot (these templates are a contract: old messages carry them).
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
 
 import discord
 
-if TYPE_CHECKING:
-    from bot.app import BriefBot
+from bot.tree import report_error
 
-BUTTON_LABEL = 80
-CUSTOM_ID = 100
 PER_ROW = 5
 
 
@@ -39,9 +37,6 @@ class SearchPageButton(
     async def from_custom_id(cls, interaction, item: discord.ui.Button, match: re.Match[str]):
         return cls(match["key"], int(match["owner"]), int(match["page"]), label=item.label or "")
 
-    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
-        await interaction.client.handlers.turn_search_page(interaction, self.key, self.owner, self.page)
-
 
 class ShowPassageButton(
     discord.ui.DynamicItem[discord.ui.Button], template=r"bb:show:(?P<key>[0-9a-f]+):(?P<rank>\d+)"
@@ -57,9 +52,6 @@ class ShowPassageButton(
     @classmethod
     async def from_custom_id(cls, interaction, item: discord.ui.Button, match: re.Match[str]):
         return cls(match["key"], int(match["rank"]))
-
-    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
-        await interaction.client.handlers.show_passage(interaction, self.key, self.rank)
 
 
 class LibraryPageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:lib:(?P<owner>\d+):(?P<page>\d+)"):
@@ -78,28 +70,49 @@ class LibraryPageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb
     async def from_custom_id(cls, interaction, item: discord.ui.Button, match: re.Match[str]):
         return cls(int(match["owner"]), int(match["page"]), label=item.label or "")
 
-    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
-        await interaction.client.handlers.turn_library_page(interaction, self.owner, self.page)
+
+Handler = Callable[[discord.Interaction, discord.ui.DynamicItem], Awaitable[None]]
 
 
-DYNAMIC_ITEMS = (SearchPageButton, ShowPassageButton, LibraryPageButton)
+def bind(button: type[discord.ui.DynamicItem], handler: Handler) -> type[discord.ui.DynamicItem]:
+    """A subclass of ``button`` (same template) whose clicks go to ``handler``; failures are answered like a
+    command's."""
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await handler(interaction, self)
+        except Exception as error:
+            await report_error(interaction, error)
+
+    return type(button.__name__, (button,), {"callback": callback}, template=button.__discord_ui_compiled_template__)
 
 
-def search_view(key: str, owner: int, page: int, pages: int, ranks: list[int]) -> discord.ui.View:
+def search_view(
+    key: str,
+    owner: int,
+    page: int,
+    pages: int,
+    ranks: list[int],
+    *,
+    page_button: type[SearchPageButton] = SearchPageButton,
+    passage_button: type[ShowPassageButton] = ShowPassageButton,
+) -> discord.ui.View:
     """Prev/Next on the first row, one "Passage n" button per hit on the page below (≤ 2 rows of 5)."""
     view = discord.ui.View(timeout=None)
     if pages > 1:
-        view.add_item(SearchPageButton(key, owner, max(page - 1, 0), label="◀ Prev", disabled=page <= 1))
-        view.add_item(SearchPageButton(key, owner, page + 1, label="Next ▶", disabled=page >= pages))
+        view.add_item(page_button(key, owner, max(page - 1, 0), label="◀ Prev", disabled=page <= 1))
+        view.add_item(page_button(key, owner, page + 1, label="Next ▶", disabled=page >= pages))
     for i, rank in enumerate(ranks[: 2 * PER_ROW]):
-        view.add_item(ShowPassageButton(key, rank, row=1 + i // PER_ROW))
+        view.add_item(passage_button(key, rank, row=1 + i // PER_ROW))
     return view
 
 
-def library_view(owner: int, page: int, pages: int) -> discord.ui.View | None:
+def library_view(
+    owner: int, page: int, pages: int, *, page_button: type[LibraryPageButton] = LibraryPageButton
+) -> discord.ui.View | None:
     if pages <= 1:
         return None
     view = discord.ui.View(timeout=None)
-    view.add_item(LibraryPageButton(owner, max(page - 1, 0), label="◀ Prev", disabled=page <= 1))
-    view.add_item(LibraryPageButton(owner, page + 1, label="Next ▶", disabled=page >= pages))
+    view.add_item(page_button(owner, max(page - 1, 0), label="◀ Prev", disabled=page <= 1))
+    view.add_item(page_button(owner, page + 1, label="Next ▶", disabled=page >= pages))
     return view

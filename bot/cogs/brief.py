@@ -1,0 +1,38 @@
+"""/brief: a short briefing whose every sentence is a cited quote."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import embeds
+from bot.cooldown import Cooldown
+from bot.replies import UserError, check_cooldown, in_time, reply
+from search.library import Library
+from search.query import parse_query
+
+
+class BriefCog(commands.Cog, name="Brief"):
+    def __init__(self, library: Library, cooldown: Cooldown) -> None:
+        self.library = library
+        self.cooldown = cooldown
+
+    @app_commands.command(name="brief", description="A short briefing; every sentence is a cited quote")
+    @app_commands.describe(topic="What the briefing is about, e.g. trilateral")
+    async def brief(self, interaction: discord.Interaction, topic: str) -> None:
+        problem = parse_query(topic, self.library.analyzer).problem
+        if problem:
+            raise UserError(problem)
+        check_cooldown(self.cooldown, interaction, "ask for a brief")
+        probe = await in_time(interaction, asyncio.to_thread(self.library.search, topic, limit=1))
+        if not probe.hits:  # nothing to brief: answer privately, with suggestions
+            brief = await in_time(interaction, asyncio.to_thread(self.library.brief, topic), ephemeral=True)
+            await reply(interaction, embed=embeds.brief_embed(brief), ephemeral=True)
+            return
+        if not interaction.response.is_done():
+            await interaction.response.defer(thinking=True)
+        brief = await asyncio.to_thread(self.library.brief, topic)
+        await reply(interaction, embed=embeds.brief_embed(brief))

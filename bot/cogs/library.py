@@ -1,0 +1,91 @@
+"""/sources (with its page buttons) and /source; picking up new seed files and saving the grown index in
+the background."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot import embeds
+from bot.autocomplete import source_choices
+from bot.buttons import LibraryPageButton, bind, library_view
+from bot.loops import logged
+from bot.replies import NO_MENTIONS, UserError, edit, reply
+from search.feeds import FeedService
+from search.library import Library
+
+log = logging.getLogger(__name__)
+SAVE_INDEX_SECONDS = 300
+
+
+class LibraryCog(commands.Cog, name="Library"):
+    def __init__(self, bot: commands.Bot, library: Library, feeds: FeedService, seeds_poll_seconds: float) -> None:
+        self.bot = bot
+        self.library = library
+        self.feeds = feeds
+        self.page_button = bind(LibraryPageButton, self.turn_page)
+        self.dynamic_items = (self.page_button,)
+        self.refresh_seeds.change_interval(seconds=seeds_poll_seconds)
+        self.loops = (self.refresh_seeds, self.save_index)
+
+    @app_commands.command(name="sources", description="The library: every source with outlet, date and size")
+    @app_commands.describe(status="Show library health instead: what cleaning dropped, feeds' last polls")
+    async def sources(self, interaction: discord.Interaction, status: bool = False) -> None:
+        if status:
+            feeds = await self.feeds.followed()
+            health = embeds.health_embed(self.library.sources(), feeds, self.library.corpus.skipped)
+            await reply(interaction, embed=health)
+            return
+        await reply(interaction, **self._page(interaction.user.id, 1))
+
+    def _page(self, owner: int, page: int) -> dict:
+        sources = self.library.sources()
+        pages = max(1, math.ceil(len(sources) / embeds.SOURCES_PER_PAGE))
+        page = min(max(page, 1), pages)
+        message = {"embed": embeds.sources_page(sources, page)}
+        view = library_view(owner, page, pages, page_button=self.page_button)
+        if view is not None:
+            message["view"] = view
+        return message
+
+    async def turn_page(self, interaction: discord.Interaction, button: LibraryPageButton) -> None:
+        if interaction.user.id != button.owner:
+            raise UserError("Only the person who listed the library can turn its pages; run /sources yourself.")
+        await edit(interaction, allowed_mentions=NO_MENTIONS, **self._page(button.owner, button.page))
+
+    @app_commands.command(name="source", description="One source: metadata, summary and link")
+    @app_commands.describe(id="The source (start typing its title or id)")
+    async def source(self, interaction: discord.Interaction, id: str) -> None:  # noqa: A002 (the option is named id)
+        info = self.library.source_info(id.strip())  # an unknown id is answered at once, privately
+        await interaction.response.defer(thinking=True)  # a long source's summary takes a while
+        summary = await asyncio.to_thread(self.library.summary, info.source_id)
+        await reply(interaction, embed=embeds.source_embed(info, summary))
+
+    @source.autocomplete("id")
+    async def _complete_source(self, interaction: discord.Interaction, current: str):
+        return source_choices(self.library, current)
+
+    # -- background ---------------------------------------------------------------------------------------
+    async def cog_unload(self) -> None:
+        for loop in self.loops:
+            loop.cancel()
+
+    @tasks.loop(seconds=60)
+    async def refresh_seeds(self) -> None:
+        change = await logged("refresh_seeds", asyncio.to_thread(self.library.refresh_seeds))
+        if change:
+            log.info("seeds directory: %s", change)
+
+    @tasks.loop(seconds=SAVE_INDEX_SECONDS)
+    async def save_index(self) -> None:
+        await logged("save_index", asyncio.to_thread(self.library.save_index))
+
+    @refresh_seeds.before_loop
+    @save_index.before_loop
+    async def _wait_for_gateway(self) -> None:
+        await self.bot.wait_until_ready()

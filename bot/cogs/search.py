@@ -1,0 +1,104 @@
+"""/search: ranked, cited excerpts; its page and passage buttons. The search parameters behind the buttons
+are saved (``SavedSearches``) so the buttons work after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import embeds
+from bot.autocomplete import source_choices
+from bot.buttons import SearchPageButton, ShowPassageButton, bind, search_view
+from bot.cooldown import Cooldown
+from bot.replies import NO_MENTIONS, UserError, check_cooldown, edit, in_time, reply
+from bot.saved_searches import SavedSearches
+from search.language import LANGUAGES, language_name
+from search.library import MAX_LIMIT, Library
+from search.models import SearchResult
+from search.query import MAX_QUERY_CHARS
+
+
+class SearchCog(commands.Cog, name="Search"):
+    def __init__(self, library: Library, saved: SavedSearches, cooldown: Cooldown) -> None:
+        self.library = library
+        self.saved = saved
+        self.cooldown = cooldown
+        self.page_button = bind(SearchPageButton, self.turn_page)
+        self.passage_button = bind(ShowPassageButton, self.show_passage)
+        self.dynamic_items = (self.page_button, self.passage_button)
+
+    @app_commands.command(name="search", description="Ranked excerpts from the library, with citations")
+    @app_commands.describe(
+        query='Words to look for; put a phrase in "quotes" to match it exactly',
+        source="Only this source",
+        limit="Results per page (1-10)",
+        language="Only sources in this language",
+    )
+    @app_commands.choices(language=[app_commands.Choice(name=name, value=code) for code, name in LANGUAGES.items()])
+    async def search(
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, None, MAX_QUERY_CHARS],
+        source: str | None = None,
+        limit: app_commands.Range[int, 1, 10] = 5,
+        language: str | None = None,
+    ) -> None:
+        check_cooldown(self.cooldown, interaction, "search")
+        params = {"query": query, "source": source, "limit": limit, "language": language}
+
+        async def run() -> tuple[SearchResult, str]:
+            result = await asyncio.to_thread(self._run, params)
+            if not result.hits:
+                raise UserError(result.message or "No results.")
+            return result, await asyncio.to_thread(self.saved.save, params)
+
+        result, key = await in_time(interaction, run())
+        await reply(interaction, **self._message(result, key, interaction.user.id, 1, params))
+
+    @search.autocomplete("source")
+    async def _complete_source(self, interaction: discord.Interaction, current: str):
+        return source_choices(self.library, current)
+
+    def _run(self, params: dict) -> SearchResult:
+        sources = [params["source"]] if params.get("source") else None
+        return self.library.search(params["query"], limit=MAX_LIMIT, sources=sources, language=params.get("language"))
+
+    def _message(self, result: SearchResult, key: str, owner: int, page: int, params: dict) -> dict:
+        per_page = params["limit"]
+        pages = max(1, math.ceil(len(result.hits) / per_page))
+        page = min(max(page, 1), pages)
+        filters = f" · source `{params['source']}`" if params.get("source") else ""
+        filters += f" · {language_name(params['language'])}" if params.get("language") else ""
+        ranks = [hit.rank for hit in result.hits[(page - 1) * per_page : page * per_page]]
+        view = search_view(
+            key, owner, page, pages, ranks, page_button=self.page_button, passage_button=self.passage_button
+        )
+        return {"embed": embeds.search_page(result, page, per_page, filters), "view": view}
+
+    async def _saved_run(self, key: str) -> tuple[dict, SearchResult]:
+        params = await asyncio.to_thread(self.saved.load, key)
+        if params is None:
+            raise UserError("This result has expired. Run /search again.")
+        return params, await asyncio.to_thread(self._run, params)
+
+    async def turn_page(self, interaction: discord.Interaction, button: SearchPageButton) -> None:
+        if interaction.user.id != button.owner:
+            raise UserError("Only the person who ran this search can turn its pages; run /search yourself.")
+        params, result = await in_time(interaction, self._saved_run(button.key))
+        message = self._message(result, button.key, button.owner, button.page, params)
+        await edit(interaction, allowed_mentions=NO_MENTIONS, **message)
+
+    async def show_passage(self, interaction: discord.Interaction, button: ShowPassageButton) -> None:
+        async def run():
+            _, result = await self._saved_run(button.key)
+            hit = next((h for h in result.hits if h.rank == button.rank), None)
+            if hit is None:
+                raise UserError("That passage is no longer in the results. Run /search again.")
+            return self.library.get_passage(hit.passage_id), self.library.source_info(hit.source_id)
+
+        passage, info = await in_time(interaction, run(), ephemeral=True)
+        await reply(interaction, embed=embeds.passage_embed(passage, info), ephemeral=True)

@@ -1,0 +1,29 @@
+"""Failures whose message is a short answer for the user: they say what went wrong and are not bugs.
+
+The bot answers them privately in one line, the CLI prints them and exits with 1; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from search.fetch import FetchError
+from search.ingest import IngestError
+from search.library import UnknownSourceError
+from search.store import DuplicateError
+
+
+class InvalidInputError(ValueError):
+    """Input a service cannot take (a time, a time zone, topics); the message says how to fix it."""
+
+
+class FeedError(ValueError):
+    """Not a feed briefbot can read; the message says why."""
+
+
+USER_ERRORS: tuple[type[Exception], ...] = (
+    InvalidInputError,
+    UnknownSourceError,
+    FetchError,
+    IngestError,
+    DuplicateError,
+    FeedError,
+)
