@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from search.errors import USER_ERRORS
 from search.evaluate import evaluate_collection
 from search.language import LANGUAGES
 from search.library import MAX_LIMIT
+from search.markup import terminal_json, terminal_safe
 from search.services import Services
 
 FAILURES = (*USER_ERRORS, FileNotFoundError)
@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
-    commands.add_parser("index", parents=[common], help="(re)build the search index")
+    index = commands.add_parser("index", parents=[common], help="parse new or changed files and update the index")
+    index.add_argument("--rebuild", action="store_true", help="rebuild the index from the stored texts")
 
     search = commands.add_parser("search", parents=[common], help="ranked passages for a query")
     search.add_argument("query", help='words to look for; "quoted phrases" must match exactly')
@@ -131,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args, settings)
     except FAILURES as error:
-        print(f"briefbot: {error.args[0] if error.args else error}", file=sys.stderr)
+        print(terminal_safe(f"briefbot: {error.args[0] if error.args else error}"), file=sys.stderr)
         return 1
 
 
@@ -148,10 +149,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         seeds_dir=args.seeds,
         data_dir=args.data,
         progress=args.command == "index",
-        force_rebuild=args.command == "index",
+        force_rebuild=args.command == "index" and args.rebuild,
     )
     library = services.library
     if args.command == "index":
+        library.save_index()
         manifest = library.index.manifest()
         summary = {
             "sources": len(library.corpus.sources),
@@ -245,9 +247,9 @@ def _feeds_json(feeds: list) -> list[dict]:
 def _emit(args: argparse.Namespace, payload: BaseModel | dict, plain: str) -> int:
     if args.json:
         data = payload.model_dump(mode="json", by_alias=True) if isinstance(payload, BaseModel) else payload
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(terminal_json(data))
     else:
-        print(plain)
+        print(terminal_safe(plain))
     return 0
 
 

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from search.analyze import HAN_KANA_CHAR, Token
-
-_MARKDOWN = re.compile(r"([\\*_`~|>])")
-
-
-def escape_markdown(text: str) -> str:
-    return _MARKDOWN.sub(r"\\\1", text)
+from search.markup import escape_markdown
 
 
 def _marked(tokens: list[Token], terms: set[str]) -> list[tuple[int, int, tuple[str, ...]]]:
