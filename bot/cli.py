@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from search.errors import USER_ERRORS
 from search.evaluate import evaluate_collection
 from search.language import LANGUAGES
 from search.library import MAX_LIMIT
+from search.markup import terminal_json, terminal_safe
 from search.services import Services
 
 FAILURES = (*USER_ERRORS, FileNotFoundError)
@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args, settings)
     except FAILURES as error:
-        print(f"briefbot: {error.args[0] if error.args else error}", file=sys.stderr)
+        print(terminal_safe(f"briefbot: {error.args[0] if error.args else error}"), file=sys.stderr)
         return 1
 
 
@@ -247,9 +247,9 @@ def _feeds_json(feeds: list) -> list[dict]:
 def _emit(args: argparse.Namespace, payload: BaseModel | dict, plain: str) -> int:
     if args.json:
         data = payload.model_dump(mode="json", by_alias=True) if isinstance(payload, BaseModel) else payload
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(terminal_json(data))
     else:
-        print(plain)
+        print(terminal_safe(plain))
     return 0
 
 

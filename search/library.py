@@ -37,7 +37,7 @@ from search.index_files import remove_orphans
 from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
-from search.ranking import passage_terms, rank
+from search.ranking import diversified, passage_terms, rank
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
 
@@ -353,15 +353,23 @@ class Library:
         since: dt.date | None = None,
         until: dt.date | None = None,
         language: str | None = None,
+        page_size: int | None = None,
     ) -> SearchResult:
         """Ranked passages. Bad input gives an empty result with a one-line ``message``, never an error,
-        except an unknown source id (UnknownSourceError) and a limit or language out of range (ValueError)."""
+        except an unknown source id (UnknownSourceError) and a limit or language out of range (ValueError).
+
+        Unless filtered to sources, results are shown in pages of ``page_size`` (default: ``limit``) with
+        at most two passages of one source on a page (``diversified``); a source filter gets the rest."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
         if language is not None and language not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         state = self._state
-        parsed, ranked, message = self._rank(state, query, limit, sources, since, until, language)
+        depth = limit if sources else MAX_LIMIT
+        parsed, ranked, message = self._rank(state, query, depth, sources, since, until, language)
+        if not sources:
+            groups = [int(state.corpus.passage_source[doc]) for doc, _ in ranked]
+            ranked = [ranked[i] for i in diversified(groups, page_size or limit)][:limit]
         terms = set(parsed.terms)
         hits = [self._hit(state, rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
         return SearchResult(query=parsed.text, hits=hits, message=message)
