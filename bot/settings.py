@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +36,7 @@ class Settings(BaseSettings):
     seeds_poll_seconds: float = Field(default=60.0, gt=0, description="how often SEEDS_DIR is checked")
     fetch_max_mb: float = Field(default=5.0, gt=0, description="largest page or feed downloaded")
     fetch_timeout_seconds: float = Field(default=30.0, gt=0, description="longest a download may take")
+    pdf_max_pages: int = Field(default=300, gt=0, description="pages read from a PDF; a longer one is cut")
     fetch_allow_networks: str = Field(
         default="", description="comma-separated networks fetching may reach although private (e.g. 10.0.0.0/8)"
     )
@@ -78,6 +80,7 @@ def open_services(
     force_rebuild: bool = False,
 ) -> Services:
     """Open the library (blocking: loads or builds the index) and the services over it, on one clock."""
+    os.environ["PDF_MAX_PAGES"] = str(settings.pdf_max_pages)  # read by search.pdf, in parsing workers too
     library = Library(
         seeds_dir or settings.seeds_dir, data_dir or settings.data_dir, progress=progress, clock=clock
     ).open(force_rebuild=force_rebuild)
