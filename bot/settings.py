@@ -19,6 +19,8 @@ from search.fetch import FetchPolicy
 from search.library import Library, utc_now
 from search.services import Services
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
 
 class Settings(BaseSettings):
     # An empty value (``DISCORD_GUILD_ID=`` as in .env.example) means "not set".
@@ -40,6 +42,14 @@ class Settings(BaseSettings):
     fetch_allow_networks: str = Field(
         default="", description="comma-separated networks fetching may reach although private (e.g. 10.0.0.0/8)"
     )
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("fetch_allow_networks")
     @classmethod
@@ -97,6 +107,9 @@ def load_settings() -> Settings | None:
     try:
         return Settings()
     except ValidationError as error:
-        fields = ", ".join(str(e["loc"][0]).upper() for e in error.errors())
+        fields = "; ".join(
+            f"{str(e['loc'][0]).upper() if e['loc'] else '?'} ({e['msg'].removeprefix('Value error, ')})"
+            for e in error.errors()
+        )
         print(f"briefbot: invalid setting(s) in the environment or .env: {fields}", file=sys.stderr)
         return None
