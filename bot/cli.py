@@ -1,5 +1,9 @@
 """The ``briefbot`` command line: every command of the bot, without Discord; ``--json`` for tools.
 
+It acts as the operator (search.scopes): it sees and adds to the shared library. ``--server GUILD_ID`` (env
+``BRIEFBOT_SERVER``) acts as that Discord server instead, to inspect or repair it; ``--all-servers`` reads
+every server's sources too.
+
 Exit codes: 0 done (an empty result included), 1 a clear failure (unknown source, missing directory),
 2 bad arguments or settings (argparse prints the usage).
 """
@@ -20,10 +24,11 @@ from pydantic import BaseModel
 from bot import text
 from bot.settings import Settings, load_settings, open_services
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
-from search.errors import USER_ERRORS
+from search.errors import USER_ERRORS, InvalidInputError
 from search.evaluate import evaluate_collection
 from search.language import LANGUAGES
 from search.library import MAX_LIMIT
+from search.scopes import ALL_SERVERS, OPERATOR
 from search.services import Services
 
 FAILURES = (*USER_ERRORS, FileNotFoundError)
@@ -58,13 +63,38 @@ def _sentences(value: str) -> int:
     return int(value)
 
 
+def _guild(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 2**63:
+        raise argparse.ArgumentTypeError(f"not a Discord server id: {value!r}")
+    return int(value)
+
+
+def _scope_options(parser: argparse.ArgumentParser, *, before_command: bool = False) -> None:
+    """--server and --all-servers, before or after the command (argparse lets a subcommand's defaults
+    overwrite options given before it, so those get their own names)."""
+    prefix = "global_" if before_command else ""
+    whose = parser.add_mutually_exclusive_group()
+    whose.add_argument(
+        "--server",
+        type=_guild,
+        dest=prefix + "server",
+        metavar="GUILD_ID",
+        help="act as this Discord server (env BRIEFBOT_SERVER)",
+    )
+    whose.add_argument(
+        "--all-servers", action="store_true", dest=prefix + "all_servers", help="read every server's sources too"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _scope_options(common)
     common.add_argument("--seeds", type=Path, metavar="DIR", help="sources directory (env SEEDS_DIR)")
     common.add_argument("--data", type=Path, metavar="DIR", help="data directory (env DATA_DIR)")
 
     parser = argparse.ArgumentParser(prog="briefbot", description="A research desk: search and brief your sources.")
+    _scope_options(parser, before_command=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
@@ -107,8 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", parents=[common], help="what a digest would post now")
     digest.add_argument("--since", type=_moment, metavar="WHEN", help="new since (default: 24 hours ago)")
     digest.add_argument("--topics", default="", help="comma-separated topics")
-    source = commands.add_parser("source", parents=[common], help="one source: metadata and passages")
+    source = commands.add_parser(
+        "source",
+        parents=[common],
+        help="one source: metadata and passages; `source remove ID` removes an added one",
+        usage="briefbot source [options] ID | briefbot source [options] remove ID",
+    )
     source.add_argument("source_id", metavar="ID")
+    source.add_argument("removed_id", nargs="?", help=argparse.SUPPRESS)
 
     evaluation = commands.add_parser("eval", parents=[common], help="score the engine on a SMART test collection")
     evaluation.add_argument("--docs", type=Path, required=True, metavar="FILE")
@@ -152,6 +188,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         force_rebuild=args.command == "index" and args.rebuild,
     )
     library = services.library
+    server = next((s for s in (args.server, args.global_server, settings.briefbot_server) if s is not None), None)
+    every = args.all_servers or args.global_all_servers
+    if every and server is not None:
+        raise InvalidInputError("Give --server or --all-servers, not both.")
+    args.owner = server or OPERATOR  # who adds and removes
+    args.scope = ALL_SERVERS if every else args.owner  # whose sources are read
+    if every and _writes(args):
+        raise InvalidInputError("--all-servers only reads; give --server GUILD_ID to act as a server.")
     if args.command == "index":
         library.save_index()
         manifest = library.index.manifest()
@@ -176,31 +220,42 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             since=args.since,
             until=args.until,
             language=args.language,
+            scope=args.scope,
         )
         return _emit(args, result, text.search_text(result))
     if args.command == "brief":
         brief = library.brief(
-            args.topic, sentences=args.sentences, sources=args.source, since=args.since, until=args.until
+            args.topic,
+            sentences=args.sentences,
+            sources=args.source,
+            since=args.since,
+            until=args.until,
+            scope=args.scope,
         )
         return _emit(args, brief, text.brief_text(brief))
     if args.command == "sources":
-        sources = library.sources()
+        sources = library.sources(scope=args.scope)
         payload = {"sources": [s.model_dump(mode="json") for s in sources]}
         if not args.status:
             return _emit(args, payload, text.sources_text(sources))
-        feeds = asyncio.run(services.feeds.followed())
+        feeds = asyncio.run(services.feeds.followed(args.scope))
         payload["feeds"] = _feeds_json(feeds)
         payload["skipped"] = [{"file": name, "reason": reason} for name, reason in library.corpus.skipped]
         return _emit(args, payload, text.health_text(sources, feeds, library.corpus.skipped))
     if args.command in ("ingest", "feed"):
         return _grow(args, services)
     if args.command == "digest":
-        digest = asyncio.run(services.digests.preview(args.topics, since=args.since))
+        digest = asyncio.run(services.digests.preview(args.topics, since=args.since, scope=args.scope))
         return _emit(args, digest, text.digest_text(digest))
+    if args.command == "source" and args.removed_id is not None:
+        if args.source_id != "remove":
+            raise InvalidInputError("Give one source id, or `source remove ID` to remove an added source.")
+        source = asyncio.run(services.pages.remove(args.removed_id, args.owner))
+        return _emit(args, {"removed": source.source_id}, f"Removed {source.source_id}: {source.display_title}")
     if args.command == "source":
-        info = library.source_info(args.source_id)
-        passages = library.passages_of(args.source_id)
-        summary = library.summary(args.source_id)
+        info = library.source_info(args.source_id, scope=args.scope)
+        passages = library.passages_of(args.source_id, scope=args.scope)
+        summary = library.summary(args.source_id, scope=args.scope)
         payload = {
             "source": info.model_dump(mode="json"),
             "summary": summary.model_dump(mode="json"),
@@ -214,11 +269,11 @@ def _grow(args: argparse.Namespace, services: Services) -> int:
     """ingest and feed: network work in one event loop; the index is saved afterwards."""
     library = services.library
     if args.command == "ingest":
-        info = asyncio.run(services.pages.ingest(args.url))
+        info = asyncio.run(services.pages.ingest(args.url, args.owner))
         library.save_index()
         return _emit(args, info, f"Added {info.source_id}: {info.title} ({info.passages} passages)")
     if args.action == "add":
-        result = asyncio.run(services.feeds.follow(args.url, "cli"))
+        result = asyncio.run(services.feeds.follow(args.url, "cli", args.owner))
         library.save_index()
         return _emit(
             args,
@@ -232,11 +287,21 @@ def _grow(args: argparse.Namespace, services: Services) -> int:
         plain = "\n".join(f"#{r['feed']} {r['url']}: {r['error'] or str(r['new']) + ' new'}" for r in rows)
         return _emit(args, {"polled": rows}, plain or "No feeds followed.")
     if args.action == "remove":
-        if not asyncio.run(services.feeds.unfollow(args.id)):
-            raise FileNotFoundError(f"there is no feed #{args.id}")
+        if not asyncio.run(services.feeds.unfollow(args.id, args.owner)):
+            whose = f"server {args.owner}" if args.owner else "the operator"
+            raise FileNotFoundError(f"{whose} follows no feed #{args.id}")
         return _emit(args, {"removed": args.id}, f"Stopped following feed #{args.id}")
-    feeds = asyncio.run(services.feeds.followed())
+    feeds = asyncio.run(services.feeds.followed(args.scope))
     return _emit(args, {"feeds": _feeds_json(feeds)}, text.feeds_text(feeds))
+
+
+def _writes(args: argparse.Namespace) -> bool:
+    """Whether the command adds or removes something (it then needs one owner)."""
+    return (
+        args.command == "ingest"
+        or (args.command == "feed" and args.action in ("add", "remove"))
+        or (args.command == "source" and args.removed_id is not None)
+    )
 
 
 def _feeds_json(feeds: list) -> list[dict]:

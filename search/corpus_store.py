@@ -10,7 +10,8 @@ Tables::
 
     files     name -> size, mtime_ns, sha256, pipeline, error     the sources folder as last scanned
     sources   number (ascending = index order), source_id, file, pipeline, dead, passages, words, day,
-              language, title (as displayed), meta (the Source's fields but text, as JSON), text
+              language, title (as displayed), meta (the Source's fields but text, as JSON), text, scope
+              (search.scopes: the operator's, 0, or the server that added it)
     passages  (source_number, ordinal) -> heading, start, end, text
     meta      key -> value: schema version, epoch
 
@@ -43,7 +44,8 @@ from search.models import Passage, Source, SourceInfo
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+_UPGRADES = {2: "ALTER TABLE sources ADD COLUMN scope INTEGER NOT NULL DEFAULT 0"}  # from version: to the next
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -53,7 +55,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS sources (
     number INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, file TEXT, pipeline INTEGER NOT NULL,
     dead INTEGER NOT NULL DEFAULT 0, passages INTEGER NOT NULL, words INTEGER NOT NULL, day INTEGER NOT NULL,
-    language TEXT, title TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL
+    language TEXT, title TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL, scope INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sources_file ON sources (file) WHERE NOT dead;
 CREATE TABLE IF NOT EXISTS passages (
@@ -82,6 +84,7 @@ class Row:
     passages: int
     day: int
     language: str | None
+    scope: int = 0
 
 
 _LANGUAGE_CODES = list(LANGUAGES)
@@ -125,8 +128,14 @@ class CorpusStore:
             if version is None:
                 db.execute("INSERT INTO meta VALUES ('schema', ?), ('epoch', ?)", (SCHEMA_VERSION, uuid.uuid4().hex))
                 self.created = True
-            elif int(version[0]) != SCHEMA_VERSION:
+                return
+            found = int(version[0])
+            while found in _UPGRADES:
+                db.execute(_UPGRADES[found])
+                found += 1
+            if found != SCHEMA_VERSION:
                 raise sqlite3.DatabaseError(f"schema version {version[0]}, expected {SCHEMA_VERSION}")
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -156,7 +165,7 @@ class CorpusStore:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def live_rows(self) -> list[Row]:
-        query = "SELECT number, source_id, passages, day, language FROM sources WHERE NOT dead ORDER BY number"
+        query = "SELECT number, source_id, passages, day, language, scope FROM sources WHERE NOT dead ORDER BY number"
         return [Row(*row) for row in self._db().execute(query)]
 
     def files(self) -> dict[str, FileState]:
@@ -269,20 +278,30 @@ class CorpusStore:
         with self._db() as db:
             db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE name = ?", (state.size, state.mtime_ns, name))
 
-    def add(self, source: Source, passages: list[Passage], *, pipeline: int) -> Row:
-        """A source that comes from no file (a fetched page or a feed item)."""
+    def add(self, source: Source, passages: list[Passage], *, pipeline: int, scope: int = 0) -> Row:
+        """A source that comes from no file (a fetched page or a feed item), owned by ``scope``."""
         db = self._db()
         with db:
-            return self._insert(db, source, passages, None, pipeline)
+            return self._insert(db, source, passages, None, pipeline, scope)
+
+    def from_file(self, number: int) -> bool:
+        row = self._db().execute("SELECT file FROM sources WHERE number = ?", (number,)).fetchone()
+        return row is not None and row[0] is not None
+
+    def retire(self, number: int) -> None:
+        """Remove a source that came from no file: its row is dead (purged at the next open), the epoch changes."""
+        with self._db() as db:
+            db.execute("UPDATE sources SET dead = 1 WHERE number = ? AND file IS NULL", (number,))
+            db.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (uuid.uuid4().hex,))
 
     @staticmethod
-    def _insert(db, source: Source, passages: list[Passage], file: str | None, pipeline: int) -> Row:
+    def _insert(db, source: Source, passages: list[Passage], file: str | None, pipeline: int, scope: int = 0) -> Row:
         day = source.published.toordinal() if source.published else -1
         words = sum(p.words for p in passages)
         meta = source.model_dump_json(exclude={"text"})
         number = db.execute(
-            "INSERT INTO sources (source_id, file, pipeline, passages, words, day, language, title, meta, text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources (source_id, file, pipeline, passages, words, day, language, title, meta, text, scope) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source.source_id,
                 file,
@@ -294,6 +313,7 @@ class CorpusStore:
                 source.display_title,
                 meta,
                 source.text,
+                scope,
             ),
         ).lastrowid
         for expected, p in enumerate(passages, 1):
@@ -303,7 +323,7 @@ class CorpusStore:
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?)",
             [(number, p.ordinal, p.heading, p.start, p.end, p.text) for p in passages],
         )
-        return Row(number, source.source_id, len(passages), day, source.language)
+        return Row(number, source.source_id, len(passages), day, source.language, scope)
 
     def purge_dead(self) -> None:
         """Delete retired rows (at open, before any snapshot can refer to them)."""
@@ -333,6 +353,7 @@ class CorpusView:
         self.passage_day = np.repeat(np.fromiter((r.day for r in rows), np.int32, len(rows)), counts)
         languages = np.fromiter((language_number(r.language) for r in rows), np.int8, len(rows))
         self.passage_language = np.repeat(languages, counts)
+        self.source_scope = np.fromiter((r.scope for r in rows), np.int64, len(rows))  # per source: its owner
         self.sources = _Sources(self)
         self.passages = _Passages(self)
 
