@@ -37,7 +37,7 @@ from search.index_files import remove_orphans
 from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
-from search.ranking import passage_terms, rank
+from search.ranking import diversified, passage_terms, rank
 from search.scopes import OPERATOR, visible, visible_mask
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
@@ -49,6 +49,7 @@ BRIEF_PASSAGES = 12  # passages a brief draws its sentences from
 SUMMARY_PASSAGES = 30  # a source summary reads at most this many passages, evenly spread over the source
 SUGGEST_PASSAGES = 2000  # "did you mean" and topics look at most at this many passages, evenly spread
 WRITE_BATCH_FILES = 500  # parsed files committed per transaction during a large import
+COMPACT_FRACTION = 0.25  # the index is rebuilt without tombstones when they reach this share of it
 
 
 class UnknownSourceError(LookupError):
@@ -138,11 +139,11 @@ class Library:
         self.store = Store(self.data_dir / "briefbot.sqlite3")
         self.corpus_store = CorpusStore(self.data_dir / "corpus.sqlite3")
         with self._write_lock:
-            self.corpus_store.purge_dead()
+            self.corpus_store.purge_dropped()
             imported = self._import_stored() if self.corpus_store.created else []
             scan = self._scan()
-            view = CorpusView(self.corpus_store, self.corpus_store.live_rows(), scan.skipped)
-            self._state = _State(view, self._open_index(view, force_rebuild=force_rebuild))
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), scan.skipped)
+            self._state = _State(*self._index_for(view, None if force_rebuild else self._load_saved()))
             self.store.sources.mark_seen([row.source_id for row in imported + scan.appended], self.clock())
         return self
 
@@ -153,10 +154,13 @@ class Library:
             for source, passages, scope in self.store.sources.stored()
         ]
 
-    def _open_index(self, view: CorpusView, *, force_rebuild: bool) -> BM25Index:
-        """The saved index, extended by the sources appended since it was saved; else a new one, saved."""
+    def _index_for(self, view: CorpusView, index: BM25Index | None) -> tuple[CorpusView, BM25Index]:
+        """``index`` (the saved one, or the current one) extended by the sources appended since it was made;
+        else, or when tombstones reach COMPACT_FRACTION, a new index of the live sources, saved."""
+        if view.retired and (index is None or view.retired >= COMPACT_FRACTION * view.documents):
+            self.corpus_store.compact()
+            view, index = CorpusView(self.corpus_store, self.corpus_store.rows(), view.skipped), None
         epoch = self.corpus_store.epoch()
-        index = None if force_rebuild else self._load_saved()
         if index is not None:
             saved_epoch, _, last = (index.fingerprint or "").partition("/")
             numbers = [row.number for row in view.rows]
@@ -168,13 +172,13 @@ class Library:
                     index = index.extended(self._terms(delta))
                     self._unsaved = True
                 index.fingerprint = f"{epoch}/{view.last_number}"
-                return index
+                return view, index
             log.info("the saved index is stale; rebuilding it")
         self.rebuilt = True
         index = self._build(view)
         index.save(self.index_dir)
         self._unsaved = False
-        return index
+        return view, index
 
     def _load_saved(self) -> BM25Index | None:
         removed = remove_orphans(self.index_dir)
@@ -231,9 +235,9 @@ class Library:
             return scan
         sidecar, _ = read_sidecar(self.seeds_dir / SIDECAR)
         replaced = store.file_sources(removed + [path.name for path, _ in todo if path.name in known])
-        taken = {row.source_id for row in store.live_rows()} - {sid for ids in replaced.values() for sid in ids}
+        taken = {row.source_id for row in store.rows() if row.live} - {sid for ids in replaced.values() for sid in ids}
         batch: dict = {}
-        epoch = store.epoch()
+        written: set[str] = set()
         for parsed in parse_files(todo, progress=self.progress):
             if parsed.sources is None:  # same content, new mtime
                 store.touch(parsed.name, parsed.state)
@@ -249,11 +253,12 @@ class Library:
                 taken.add(source.source_id)
                 sources.append((apply_sidecar(source, sidecar.get(source.source_id)), passages))
             batch[parsed.name] = (parsed.state, sources)
+            written.add(parsed.name)
             if len(batch) >= WRITE_BATCH_FILES:
                 scan.appended += store.write(batch, pipeline=PIPELINE_VERSION)
                 batch = {}
         scan.appended += store.write(batch, removed, pipeline=PIPELINE_VERSION)
-        scan.retired = store.epoch() != epoch
+        scan.retired = any(replaced[name] for name in replaced if name in removed or name in written)
         return scan
 
     def _sidecar_changes(self, scan: _Scan) -> set[str]:
@@ -307,9 +312,9 @@ class Library:
         return source
 
     def remove_source(self, source_id: str, scope: int) -> Source:
-        """Remove a source ``scope`` added (a page, a feed item or an attachment) from the store and the index
-        at once; the index is rebuilt from the stored texts. A seed-folder file is refused (SourceRemovalError):
-        it is removed by deleting the file. So is a source of another scope (UnknownSourceError if unseen)."""
+        """Remove a source ``scope`` added (a page, a feed item or an attachment) from the store and, as a
+        tombstone, from the index at once. A seed-folder file is refused (SourceRemovalError): it is removed
+        by deleting the file; so is the shared library's source when asked by a server."""
         with self._write_lock:
             state = self._state
             source = self.get_source(source_id, state, scope=scope)
@@ -324,8 +329,8 @@ class Library:
                 )
             self.store.sources.remove(source_id)
             self.corpus_store.retire(row.number)
-            view = CorpusView(self.corpus_store, [r for r in state.corpus.rows if r is not row], state.corpus.skipped)
-            self._state = _State(view, self._open_index(view, force_rebuild=True))
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), state.corpus.skipped)
+            self._state = _State(*self._index_for(view, state.index))
         return source
 
     def _append(self, rows: list[Row]) -> None:
@@ -353,8 +358,9 @@ class Library:
 
     def refresh_seeds(self) -> str | None:
         """Pick up files added to, changed in or removed from the seeds directory. Only those files are
-        parsed; new sources are indexed as a delta, and a changed or removed file means an index rebuild
-        from the stored texts (in this thread; searches go on meanwhile). Returns what happened, or None."""
+        parsed; their new sources are indexed as a delta and their old ones masked as tombstones (compacted
+        by a rebuild from the stored texts when they pile up, in this thread; searches go on meanwhile).
+        Returns what happened, or None."""
         with self._write_lock:
             scan = self._scan()
             if not (scan.appended or scan.retired):
@@ -363,9 +369,9 @@ class Library:
             if not scan.retired:
                 self._append(scan.appended)
                 return f"added {len(scan.appended)} source(s) from {scan.added} new file(s)"
-            view = CorpusView(self.corpus_store, self.corpus_store.live_rows(), scan.skipped)
-            self._state = _State(view, self._open_index(view, force_rebuild=True))
-            return f"rebuilt the index: {scan.changed} file(s) changed or removed, {scan.added} added"
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), scan.skipped)
+            self._state = _State(*self._index_for(view, self._state.index))
+            return f"updated the index: {scan.changed} file(s) changed or removed, {scan.added} added"
 
     # -- queries ---------------------------------------------------------------------------------------
     def search(
@@ -377,17 +383,25 @@ class Library:
         since: dt.date | None = None,
         until: dt.date | None = None,
         language: str | None = None,
+        page_size: int | None = None,
         scope: int | None = OPERATOR,
     ) -> SearchResult:
         """Ranked passages among the sources ``scope`` sees (search.scopes). Bad input gives an empty result
         with a one-line ``message``, never an error, except an unknown source id (UnknownSourceError) and a
-        limit or language out of range (ValueError)."""
+        limit or language out of range (ValueError).
+
+        Unless filtered to sources, results are shown in pages of ``page_size`` (default: ``limit``) with
+        at most two passages of one source on a page (``diversified``); a source filter gets the rest."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
         if language is not None and language not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         state = self._state
-        parsed, ranked, message = self._rank(state, query, limit, sources, since, until, language, scope)
+        depth = limit if sources else MAX_LIMIT
+        parsed, ranked, message = self._rank(state, query, depth, sources, since, until, language, scope)
+        if not sources:
+            groups = [int(state.corpus.passage_source[doc]) for doc, _ in ranked]
+            ranked = [ranked[i] for i in diversified(groups, page_size or limit)][:limit]
         terms = set(parsed.terms)
         hits = [self._hit(state, rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
         return SearchResult(query=parsed.text, hits=hits, message=message)
@@ -448,9 +462,7 @@ class Library:
         if since and until and since > until:
             return parsed, [], "The start date is after the end date."
         mask = self._filter_mask(state, sources, since, until, language)
-        allowed = self._scope_mask(state, scope)
-        if allowed is not None:
-            mask = allowed if mask is None else mask & allowed
+        candidates = self._candidates(state, scope, mask)
 
         def accept(doc: int) -> bool:
             tokens = self.analyzer.tokens(state.corpus.passage(doc).text)
@@ -460,10 +472,10 @@ class Library:
             return self.analyzer.tokens(state.corpus.passage(doc).text)
 
         accept = accept if parsed.phrases else None
-        ranked = rank(state.index, parsed.terms, limit, tokens, mask=mask, accept=accept)
+        ranked = rank(state.index, parsed.terms, limit, tokens, mask=candidates, accept=accept)
         if ranked:
             return parsed, ranked, None
-        filtered = " with those filters" if (sources or since or until or language) else ""
+        filtered = " with those filters" if mask is not None else ""
         shown = parsed.text if len(parsed.text) <= 60 else parsed.text[:59] + "…"
         return parsed, [], f"Nothing in the library matches “{shown}”{filtered}."
 
@@ -484,11 +496,15 @@ class Library:
         return mask
 
     @staticmethod
-    def _scope_mask(state: _State, scope: int | None) -> np.ndarray | None:
-        """Per passage: its source is visible to ``scope`` (an array lookup, like the filters); None if all are."""
+    def _candidates(state: _State, scope: int | None, mask: np.ndarray | None = None) -> np.ndarray | None:
+        """Per passage: live, visible to ``scope`` (an array lookup, like the filters) and in ``mask``;
+        None if every passage is."""
         corpus = state.corpus
         allowed = visible_mask(corpus.source_scope, scope)
-        return None if allowed is None else allowed[corpus.passage_source]
+        for part in (corpus.live, None if allowed is None else allowed[corpus.passage_source]):
+            if part is not None:
+                mask = part if mask is None else mask & part
+        return mask
 
     def _hit(self, state: _State, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
         passage = state.corpus.passage(doc)
@@ -523,8 +539,8 @@ class Library:
     def _sample(self, state: _State, scope: int | None) -> list[Passage]:
         key = ("sample", scope)
         if key not in state.cache:
-            allowed = self._scope_mask(state, scope)
-            docs = np.arange(len(state.corpus.passages)) if allowed is None else np.flatnonzero(allowed)
+            candidates = self._candidates(state, scope)
+            docs = np.arange(state.corpus.documents) if candidates is None else np.flatnonzero(candidates)
             state.cache[key] = [state.corpus.passage(int(docs[i])) for i in evenly_spread(len(docs), SUGGEST_PASSAGES)]
         return state.cache[key]
 
@@ -545,7 +561,7 @@ class Library:
     def get_passage(self, passage_id: str, *, scope: int | None = OPERATOR) -> Passage:
         source_id, _, ordinal = passage_id.rpartition(":p")
         state = self._state
-        if source_id in state.corpus.position and ordinal.isdigit() and self.can_see(source_id, scope, state):
+        if self.can_see(source_id, scope, state) and ordinal.isdigit():
             row = state.corpus.row(source_id)
             found = self.corpus_store.passages(row.number, source_id, [int(ordinal)])
             if found:
@@ -557,14 +573,14 @@ class Library:
         return info
 
     def sources(self, *, scope: int | None = OPERATOR) -> list[SourceInfo]:
-        """The info of every source ``scope`` sees (metadata only, no texts); read once per snapshot
+        """The info of every source ``scope`` sees (metadata only, no texts); read once per snapshot and scope
         (autocomplete asks on every keystroke)."""
         state = self._state
-        if "sources" not in state.cache:
-            state.cache["sources"] = self.corpus_store.infos([row.number for row in state.corpus.rows])
-        allowed = visible_mask(state.corpus.source_scope, scope)
-        infos = state.cache["sources"]
-        return list(infos) if allowed is None else [info for info, ok in zip(infos, allowed, strict=True) if ok]
+        key = ("sources", scope)
+        if key not in state.cache:
+            rows = [row for row in state.corpus.rows if row.live and visible(row.scope, scope)]
+            state.cache[key] = self.corpus_store.infos([row.number for row in rows])
+        return list(state.cache[key])
 
     def can_see(self, source_id: str, scope: int | None, state: _State | None = None) -> bool:
         corpus = (state or self._state).corpus
@@ -572,8 +588,9 @@ class Library:
 
     @staticmethod
     def _row(source_id: str, state: _State, scope: int | None = OPERATOR) -> Row:
-        """The source's row; UnknownSourceError if there is none that ``scope`` sees."""
-        row = state.corpus.rows[state.corpus.position[source_id]] if source_id in state.corpus.position else None
+        """The live source's row; UnknownSourceError if there is none that ``scope`` sees."""
+        position = state.corpus.position.get(source_id)
+        row = None if position is None else state.corpus.rows[position]
         if row is None or not visible(row.scope, scope):
             raise UnknownSourceError(source_id)
         return row

@@ -66,7 +66,12 @@ class SearchCog(commands.Cog, name="Search"):
     def _run(self, params: dict, scope: int) -> SearchResult:
         sources = [params["source"]] if params.get("source") else None
         return self.library.search(
-            params["query"], limit=MAX_LIMIT, sources=sources, language=params.get("language"), scope=scope
+            params["query"],
+            limit=MAX_LIMIT,
+            sources=sources,
+            language=params.get("language"),
+            page_size=params["limit"],
+            scope=scope,
         )
 
     def _message(self, result: SearchResult, key: str, owner: int, page: int, params: dict) -> dict:

@@ -142,3 +142,11 @@ def test_every_judged_query_ranks_a_relevant_paragraph_first(language):
     judged = {"ko": KOREAN, "ja": JAPANESE}[language]
     scores = quality(language, judged, Analyzer().terms)
     assert scores["p@1"] == 1.0 and scores["map"] >= 0.95, scores
+
+
+def test_japanese_snippets_mark_whole_matches_and_are_never_empty(mixed):
+    hit = mixed.search("国連安保理の決議").hits[0]
+    assert hit.source_id == "ja_launch" and len(hit.text) > 240  # long enough to be cut
+    assert "**国連安**" in hit.snippet and "****" not in hit.snippet
+    assert hit.matched_terms == ["国連安", "の決議"]
+    assert len(hit.snippet) > 100

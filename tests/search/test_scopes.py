@@ -132,13 +132,13 @@ def test_a_state_database_of_version_2_keeps_its_feeds_and_sources_as_the_operat
     assert not store.feeds.remove(6, B) and [f.id for f in store.feeds.all(A)] == [5, 6]
 
 
-def test_a_corpus_store_of_version_2_gains_scopes_and_keeps_its_rows(library, tmp_path):
+def test_a_corpus_store_of_version_3_gains_scopes_and_keeps_its_rows(library, tmp_path):
     add(library, A)
     path = tmp_path / "data" / "corpus.sqlite3"
     with sqlite3.connect(path) as db:
         db.execute("ALTER TABLE sources DROP COLUMN scope")
-        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
     store = CorpusStore(path)
     assert not store.created
-    rows = store.live_rows()
+    rows = store.rows()
     assert rows and {row.scope for row in rows} == {OPERATOR}
