@@ -27,6 +27,7 @@ from bot.settings import Settings, load_settings, open_services
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
 from search.errors import USER_ERRORS, InvalidInputError
 from search.evaluate import evaluate_collection
+from search.export import export_to_file, write_export
 from search.files import decode_text
 from search.ingest import IngestError
 from search.language import LANGUAGES
@@ -188,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("source_id", metavar="ID", help="the source's id (see sources)")
     source.add_argument("removed_id", nargs="?", help=argparse.SUPPRESS)
 
+    export = commands.add_parser("export", parents=[common], help="the whole library as JSON Lines")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (atomically) instead of stdout")
+
     evaluation = commands.add_parser("eval", parents=[common], help="score the engine on a SMART test collection")
     evaluation.add_argument("--docs", type=_text_file, required=True, metavar="FILE", help="documents (.I/.T/.W)")
     evaluation.add_argument("--queries", type=_text_file, required=True, metavar="FILE", help="queries (.I/.W)")
@@ -301,6 +305,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             raise InvalidInputError("Give one source id, or `source remove ID` to remove an added source.")
         source = asyncio.run(services.pages.remove(args.removed_id, args.owner))
         return _emit(args, {"removed": source.source_id}, f"Removed {source.source_id}: {source.display_title}")
+    if args.command == "export":
+        if args.out is None:
+            write_export(library, sys.stdout, args.scope)
+            return 0
+        sources, passages = export_to_file(library, args.out, args.scope)
+        return _emit(
+            args,
+            {"file": str(args.out), "sources": sources, "passages": passages},
+            f"Exported {sources} sources, {passages} passages to {args.out}",
+        )
     if args.command == "source":
         info = library.source_info(args.source_id, scope=args.scope)
         passages = library.passages_of(args.source_id, scope=args.scope)
