@@ -9,16 +9,19 @@ parses nothing.
 Tables::
 
     files     name -> size, mtime_ns, sha256, pipeline, error     the sources folder as last scanned
-    sources   number (ascending = index order), source_id, file, pipeline, dead, passages, words, day,
+    sources   number (ascending = index order), source_id, file, pipeline, state, passages, words, day,
               language, title (as displayed), meta (the Source's fields but text, as JSON), text
     passages  (source_number, ordinal) -> heading, start, end, text
     meta      key -> value: schema version, epoch
 
-The index holds the passages of the live sources in ascending ``number``, each source's in reading order.
-Adding a source appends (the index is extended). Replacing or removing one marks its row dead and changes
-``epoch``: the index is then rebuilt from the stored texts, never by re-parsing files. Dead rows stay
-readable until the next open (a search holding an older snapshot can still load them), then are purged.
-Each row carries the ``PIPELINE_VERSION`` that produced it; a file parsed by another version is parsed again.
+The index holds the passages of the sources in ascending ``number``, each source's in reading order.
+Adding a source appends (the index is extended). Replacing or removing one only retires its row (``state``
+1): its passages stay in the index as tombstones, masked out of every search, as Lucene does with deleted
+documents (N, df and avgdl still count them until the next compaction, a small drift). When tombstones pass
+a quarter of the index, ``compact`` drops them (``state`` 2, a new ``epoch``) and the index is rebuilt from
+the stored texts, never by re-parsing files. Dropped rows stay readable until the next open (a search
+holding an older snapshot can still load them), then are purged. Each row carries the ``PIPELINE_VERSION``
+that produced it; a file parsed by another version is parsed again.
 
 A store that cannot be read is moved aside with one warning and rebuilt from the files.
 """
@@ -43,7 +46,8 @@ from search.models import Passage, Source, SourceInfo
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+LIVE, RETIRED, DROPPED = 0, 1, 2  # sources.state
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -52,10 +56,10 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS sources (
     number INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, file TEXT, pipeline INTEGER NOT NULL,
-    dead INTEGER NOT NULL DEFAULT 0, passages INTEGER NOT NULL, words INTEGER NOT NULL, day INTEGER NOT NULL,
+    state INTEGER NOT NULL DEFAULT 0, passages INTEGER NOT NULL, words INTEGER NOT NULL, day INTEGER NOT NULL,
     language TEXT, title TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS sources_file ON sources (file) WHERE NOT dead;
+CREATE INDEX IF NOT EXISTS sources_file ON sources (file) WHERE state = 0;
 CREATE TABLE IF NOT EXISTS passages (
     source_number INTEGER NOT NULL, ordinal INTEGER NOT NULL, heading TEXT, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (source_number, ordinal)
@@ -82,6 +86,7 @@ class Row:
     passages: int
     day: int
     language: str | None
+    live: bool = True
 
 
 _LANGUAGE_CODES = list(LANGUAGES)
@@ -155,9 +160,10 @@ class CorpusStore:
         with self._db() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def live_rows(self) -> list[Row]:
-        query = "SELECT number, source_id, passages, day, language FROM sources WHERE NOT dead ORDER BY number"
-        return [Row(*row) for row in self._db().execute(query)]
+    def rows(self) -> list[Row]:
+        """The rows the index holds (live and retired), in index order."""
+        query = "SELECT number, source_id, passages, day, language, state = 0 FROM sources WHERE state < 2"
+        return [Row(*row[:5], bool(row[5])) for row in self._db().execute(query + " ORDER BY number")]
 
     def files(self) -> dict[str, FileState]:
         return {name: FileState(*rest) for name, *rest in self._db().execute("SELECT * FROM files")}
@@ -166,7 +172,7 @@ class CorpusStore:
         """Live source ids per file name."""
         found: dict[str, list[str]] = {}
         for name in names:
-            query = "SELECT source_id FROM sources WHERE file = ? AND NOT dead ORDER BY number"
+            query = "SELECT source_id FROM sources WHERE file = ? AND state = 0 ORDER BY number"
             found[name] = [sid for (sid,) in self._db().execute(query, (name,))]
         return found
 
@@ -174,7 +180,7 @@ class CorpusStore:
         """The files the live sources with these ids were read from."""
         found: set[str] = set()
         for source_id in source_ids:
-            query = "SELECT file FROM sources WHERE source_id = ? AND NOT dead AND file IS NOT NULL"
+            query = "SELECT file FROM sources WHERE source_id = ? AND state = 0 AND file IS NOT NULL"
             found.update(name for (name,) in self._db().execute(query, (source_id,)))
         return found
 
@@ -243,15 +249,14 @@ class CorpusStore:
         *,
         pipeline: int,
     ) -> list[Row]:
-        """One transaction: files removed or replaced lose their sources; parsed files' sources are appended.
-        Returns the appended rows. The epoch changes when a live source was retired."""
+        """One transaction: files removed or replaced retire their sources; parsed files' sources are
+        appended. Returns the appended rows."""
         db = self._db()
         appended: list[Row] = []
         with db:
             db.execute("BEGIN IMMEDIATE")
-            retired = 0
             for name in [*removed, *parsed]:
-                retired += db.execute("UPDATE sources SET dead = 1 WHERE file = ? AND NOT dead", (name,)).rowcount
+                db.execute("UPDATE sources SET state = 1 WHERE file = ? AND state = 0", (name,))
             for name in removed:
                 db.execute("DELETE FROM files WHERE name = ?", (name,))
             for name, (state, sources) in parsed.items():
@@ -260,9 +265,15 @@ class CorpusStore:
                     (name, state.size, state.mtime_ns, state.sha256, state.pipeline, state.error),
                 )
                 appended.extend(self._insert(db, source, passages, name, pipeline) for source, passages in sources)
-            if retired:
-                db.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (uuid.uuid4().hex,))
         return appended
+
+    def compact(self) -> str:
+        """Drop the retired rows from the index's layout; returns the new epoch (the index must be rebuilt)."""
+        epoch = uuid.uuid4().hex
+        with self._db() as db:
+            db.execute("UPDATE sources SET state = 2 WHERE state = 1")
+            db.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (epoch,))
+        return epoch
 
     def touch(self, name: str, state: FileState) -> None:
         """A file whose content did not change (same hash): remember its new size and mtime."""
@@ -305,34 +316,37 @@ class CorpusStore:
         )
         return Row(number, source.source_id, len(passages), day, source.language)
 
-    def purge_dead(self) -> None:
-        """Delete retired rows (at open, before any snapshot can refer to them)."""
+    def purge_dropped(self) -> None:
+        """Delete dropped rows (at open, before any snapshot can refer to them)."""
         db = self._db()
         with db:
-            dead = [n for (n,) in db.execute("SELECT number FROM sources WHERE dead")]
-            if dead:
-                db.executemany("DELETE FROM passages WHERE source_number = ?", [(n,) for n in dead])
-                db.execute("DELETE FROM sources WHERE dead")
+            dropped = [n for (n,) in db.execute("SELECT number FROM sources WHERE state = 2")]
+            if dropped:
+                db.executemany("DELETE FROM passages WHERE source_number = ?", [(n,) for n in dropped])
+                db.execute("DELETE FROM sources WHERE state = 2")
 
 
 class CorpusView:
-    """One snapshot of the live corpus, in index order. Holds a few arrays; sources and passages are loaded
-    from the store when asked for, so opening a library of a million passages builds no passage objects.
+    """One snapshot of the corpus, in index order. Holds a few arrays; sources and passages are loaded from
+    the store when asked for, so opening a library of a million passages builds no passage objects.
 
-    ``sources`` is a read-only mapping (source id -> Source) and ``passages`` a read-only sequence (index
-    document number -> Passage), so code written for an in-memory corpus works unchanged."""
+    ``sources`` is a read-only mapping (source id -> Source) and ``passages`` a read-only sequence of the live
+    passages, so code written for an in-memory corpus works unchanged; the library reads documents by their
+    index number with ``passage(doc)``. ``live`` masks retired sources' passages (None when there are none)."""
 
     def __init__(self, store: CorpusStore, rows: list[Row], skipped: list[tuple[str, str]] | None = None) -> None:
         self.store = store
         self.rows = rows
         self.skipped = skipped or []
         counts = np.fromiter((r.passages for r in rows), np.int64, len(rows))
-        self.first = np.concatenate([[0], np.cumsum(counts)])  # first document of each source, then the total
-        self.position = {r.source_id: i for i, r in enumerate(rows)}
+        self.first = np.concatenate([[0], np.cumsum(counts)])  # first document of each row, then the total
+        self.position = {r.source_id: i for i, r in enumerate(rows) if r.live}
         self.passage_source = np.repeat(np.arange(len(rows), dtype=np.int32), counts)
         self.passage_day = np.repeat(np.fromiter((r.day for r in rows), np.int32, len(rows)), counts)
         languages = np.fromiter((language_number(r.language) for r in rows), np.int8, len(rows))
         self.passage_language = np.repeat(languages, counts)
+        self.retired = int(sum(r.passages for r in rows if not r.live))
+        self.live = np.repeat(np.fromiter((r.live for r in rows), bool, len(rows)), counts) if self.retired else None
         self.sources = _Sources(self)
         self.passages = _Passages(self)
 
@@ -342,6 +356,10 @@ class CorpusView:
     @property
     def last_number(self) -> int:
         return self.rows[-1].number if self.rows else 0
+
+    @property
+    def documents(self) -> int:
+        return int(self.first[-1])
 
     def row(self, source_id: str) -> Row:
         return self.rows[self.position[source_id]]
@@ -369,10 +387,10 @@ class _Sources:
         return source_id in self._view.position
 
     def __iter__(self) -> Iterator[str]:
-        return (row.source_id for row in self._view.rows)
+        return (row.source_id for row in self._view.rows if row.live)
 
     def __len__(self) -> int:
-        return len(self._view.rows)
+        return len(self._view.position)
 
     def get(self, source_id: str, default=None):
         try:
@@ -388,21 +406,24 @@ class _Sources:
 
 
 class _Passages:
-    """document number -> Passage, loaded on access; iterating streams them source by source."""
+    """The live passages in index order, loaded on access; iterating streams them source by source."""
 
     def __init__(self, view: CorpusView) -> None:
         self._view = view
+        self._docs = None if view.live is None else np.flatnonzero(view.live)
 
     def __len__(self) -> int:
-        return int(self._view.first[-1])
+        return self._view.documents if self._docs is None else len(self._docs)
 
-    def __getitem__(self, doc):
-        if isinstance(doc, slice):
-            return [self[i] for i in range(*doc.indices(len(self)))]
-        if not -len(self) <= doc < len(self):
-            raise IndexError(doc)
-        return self._view.passage(doc % len(self))
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        return self._view.passage(i if self._docs is None else int(self._docs[i]))
 
     def __iter__(self) -> Iterator[Passage]:
         for row in self._view.rows:
-            yield from self._view.store.passages(row.number, row.source_id)
+            if row.live:
+                yield from self._view.store.passages(row.number, row.source_id)

@@ -48,6 +48,7 @@ BRIEF_PASSAGES = 12  # passages a brief draws its sentences from
 SUMMARY_PASSAGES = 30  # a source summary reads at most this many passages, evenly spread over the source
 SUGGEST_PASSAGES = 2000  # "did you mean" and topics look at most at this many passages, evenly spread
 WRITE_BATCH_FILES = 500  # parsed files committed per transaction during a large import
+COMPACT_FRACTION = 0.25  # the index is rebuilt without tombstones when they reach this share of it
 
 
 class UnknownSourceError(LookupError):
@@ -133,11 +134,11 @@ class Library:
         self.store = Store(self.data_dir / "briefbot.sqlite3")
         self.corpus_store = CorpusStore(self.data_dir / "corpus.sqlite3")
         with self._write_lock:
-            self.corpus_store.purge_dead()
+            self.corpus_store.purge_dropped()
             imported = self._import_stored() if self.corpus_store.created else []
             scan = self._scan()
-            view = CorpusView(self.corpus_store, self.corpus_store.live_rows(), scan.skipped)
-            self._state = _State(view, self._open_index(view, force_rebuild=force_rebuild))
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), scan.skipped)
+            self._state = _State(*self._index_for(view, None if force_rebuild else self._load_saved()))
             self.store.sources.mark_seen([row.source_id for row in imported + scan.appended], self.clock())
         return self
 
@@ -148,10 +149,13 @@ class Library:
             for source, passages in self.store.sources.stored()
         ]
 
-    def _open_index(self, view: CorpusView, *, force_rebuild: bool) -> BM25Index:
-        """The saved index, extended by the sources appended since it was saved; else a new one, saved."""
+    def _index_for(self, view: CorpusView, index: BM25Index | None) -> tuple[CorpusView, BM25Index]:
+        """``index`` (the saved one, or the current one) extended by the sources appended since it was made;
+        else, or when tombstones reach COMPACT_FRACTION, a new index of the live sources, saved."""
+        if view.retired and (index is None or view.retired >= COMPACT_FRACTION * view.documents):
+            self.corpus_store.compact()
+            view, index = CorpusView(self.corpus_store, self.corpus_store.rows(), view.skipped), None
         epoch = self.corpus_store.epoch()
-        index = None if force_rebuild else self._load_saved()
         if index is not None:
             saved_epoch, _, last = (index.fingerprint or "").partition("/")
             numbers = [row.number for row in view.rows]
@@ -163,13 +167,13 @@ class Library:
                     index = index.extended(self._terms(delta))
                     self._unsaved = True
                 index.fingerprint = f"{epoch}/{view.last_number}"
-                return index
+                return view, index
             log.info("the saved index is stale; rebuilding it")
         self.rebuilt = True
         index = self._build(view)
         index.save(self.index_dir)
         self._unsaved = False
-        return index
+        return view, index
 
     def _load_saved(self) -> BM25Index | None:
         removed = remove_orphans(self.index_dir)
@@ -226,9 +230,9 @@ class Library:
             return scan
         sidecar, _ = read_sidecar(self.seeds_dir / SIDECAR)
         replaced = store.file_sources(removed + [path.name for path, _ in todo if path.name in known])
-        taken = {row.source_id for row in store.live_rows()} - {sid for ids in replaced.values() for sid in ids}
+        taken = {row.source_id for row in store.rows() if row.live} - {sid for ids in replaced.values() for sid in ids}
         batch: dict = {}
-        epoch = store.epoch()
+        written: set[str] = set()
         for parsed in parse_files(todo, progress=self.progress):
             if parsed.sources is None:  # same content, new mtime
                 store.touch(parsed.name, parsed.state)
@@ -244,11 +248,12 @@ class Library:
                 taken.add(source.source_id)
                 sources.append((apply_sidecar(source, sidecar.get(source.source_id)), passages))
             batch[parsed.name] = (parsed.state, sources)
+            written.add(parsed.name)
             if len(batch) >= WRITE_BATCH_FILES:
                 scan.appended += store.write(batch, pipeline=PIPELINE_VERSION)
                 batch = {}
         scan.appended += store.write(batch, removed, pipeline=PIPELINE_VERSION)
-        scan.retired = store.epoch() != epoch
+        scan.retired = any(replaced[name] for name in replaced if name in removed or name in written)
         return scan
 
     def _sidecar_changes(self, scan: _Scan) -> set[str]:
@@ -323,8 +328,9 @@ class Library:
 
     def refresh_seeds(self) -> str | None:
         """Pick up files added to, changed in or removed from the seeds directory. Only those files are
-        parsed; new sources are indexed as a delta, and a changed or removed file means an index rebuild
-        from the stored texts (in this thread; searches go on meanwhile). Returns what happened, or None."""
+        parsed; their new sources are indexed as a delta and their old ones masked as tombstones (compacted
+        by a rebuild from the stored texts when they pile up, in this thread; searches go on meanwhile).
+        Returns what happened, or None."""
         with self._write_lock:
             scan = self._scan()
             if not (scan.appended or scan.retired):
@@ -333,9 +339,9 @@ class Library:
             if not scan.retired:
                 self._append(scan.appended)
                 return f"added {len(scan.appended)} source(s) from {scan.added} new file(s)"
-            view = CorpusView(self.corpus_store, self.corpus_store.live_rows(), scan.skipped)
-            self._state = _State(view, self._open_index(view, force_rebuild=True))
-            return f"rebuilt the index: {scan.changed} file(s) changed or removed, {scan.added} added"
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), scan.skipped)
+            self._state = _State(*self._index_for(view, self._state.index))
+            return f"updated the index: {scan.changed} file(s) changed or removed, {scan.added} added"
 
     # -- queries ---------------------------------------------------------------------------------------
     def search(
@@ -418,6 +424,8 @@ class Library:
         if since and until and since > until:
             return parsed, [], "The start date is after the end date."
         mask = self._filter_mask(state, sources, since, until, language)
+        live = state.corpus.live
+        candidates = live if mask is None else mask if live is None else mask & live
 
         def accept(doc: int) -> bool:
             tokens = self.analyzer.tokens(state.corpus.passage(doc).text)
@@ -427,7 +435,7 @@ class Library:
             return self.analyzer.tokens(state.corpus.passage(doc).text)
 
         accept = accept if parsed.phrases else None
-        ranked = rank(state.index, parsed.terms, limit, tokens, mask=mask, accept=accept)
+        ranked = rank(state.index, parsed.terms, limit, tokens, mask=candidates, accept=accept)
         if ranked:
             return parsed, ranked, None
         filtered = " with those filters" if mask is not None else ""
@@ -480,8 +488,8 @@ class Library:
     @staticmethod
     def _sample(state: _State) -> list[Passage]:
         if "sample" not in state.cache:
-            docs = evenly_spread(len(state.corpus.passages), SUGGEST_PASSAGES)
-            state.cache["sample"] = [state.corpus.passage(doc) for doc in docs]
+            passages = state.corpus.passages
+            state.cache["sample"] = [passages[i] for i in evenly_spread(len(passages), SUGGEST_PASSAGES)]
         return state.cache["sample"]
 
     # -- the library ------------------------------------------------------------------------------------
@@ -516,7 +524,7 @@ class Library:
         every keystroke)."""
         state = self._state
         if "sources" not in state.cache:
-            state.cache["sources"] = self.corpus_store.infos([row.number for row in state.corpus.rows])
+            state.cache["sources"] = self.corpus_store.infos([row.number for row in state.corpus.rows if row.live])
         return list(state.cache["sources"])
 
     @staticmethod

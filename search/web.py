@@ -8,11 +8,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from search.brief import normalize_space
 from search.corpus import build_source
-from search.fetch import FetchPolicy, fetch
+from search.fetch import TEXT_TYPES, Fetched, FetchPolicy, fetch
 from search.ingest import RawDocument, read_documents
 from search.library import Library
 from search.models import Source
+from search.pdf import from_pdf, is_pdf
 
+PDF_TYPE = "application/pdf"
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref_src")
 
 
@@ -55,11 +57,14 @@ def _suffix(content_type: str) -> str:
 
 async def ingest_url(library: Library, url: str, policy: FetchPolicy, *, feed_id: int | None = None) -> Source:
     """Fetch ``url`` and add its article. Raises FetchError, IngestError or DuplicateError (short messages)."""
-    page = await fetch(url, policy)
-    return await asyncio.to_thread(_add_page, library, page.text, page.content_type, page.url, feed_id)
+    page = await fetch(url, policy, accept=(*TEXT_TYPES, PDF_TYPE))
+    return await asyncio.to_thread(_add_page, library, page, feed_id)
 
 
-def _add_page(library: Library, text: str, content_type: str, url: str, feed_id: int | None) -> Source:
-    """Extraction (trafilatura) and indexing: CPU work, run in a worker thread, never on the event loop."""
-    (raw, *_) = read_documents(text, suffix=_suffix(content_type), url=url)
-    return add_raw(library, raw, url, feed_id=feed_id)
+def _add_page(library: Library, page: Fetched, feed_id: int | None) -> Source:
+    """Extraction (trafilatura, pypdf) and indexing: CPU work, run in a worker thread, never on the event loop."""
+    if page.content_type == PDF_TYPE or is_pdf(page.body):
+        raw = from_pdf(page.body, name=page.url)
+    else:
+        (raw, *_) = read_documents(page.text, suffix=_suffix(page.content_type), url=page.url)
+    return add_raw(library, raw, page.url, feed_id=feed_id)
