@@ -23,6 +23,7 @@ from bot.settings import Settings, load_settings, open_services
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
 from search.errors import USER_ERRORS
 from search.evaluate import evaluate_collection
+from search.export import export_to_file, write_export
 from search.files import decode_text
 from search.ingest import IngestError
 from search.language import LANGUAGES
@@ -160,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     source = commands.add_parser("source", parents=[common], help="one source: metadata and passages")
     source.add_argument("source_id", metavar="ID", help="the source's id (see sources)")
 
+    export = commands.add_parser("export", parents=[common], help="the whole library as JSON Lines")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (atomically) instead of stdout")
+
     evaluation = commands.add_parser("eval", parents=[common], help="score the engine on a SMART test collection")
     evaluation.add_argument("--docs", type=_text_file, required=True, metavar="FILE", help="documents (.I/.T/.W)")
     evaluation.add_argument("--queries", type=_text_file, required=True, metavar="FILE", help="queries (.I/.W)")
@@ -254,6 +258,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "digest":
         digest = asyncio.run(services.digests.preview(args.topics, since=args.since))
         return _emit(args, digest, text.digest_text(digest))
+    if args.command == "export":
+        if args.out is None:
+            write_export(library, sys.stdout)
+            return 0
+        sources, passages = export_to_file(library, args.out)
+        return _emit(
+            args,
+            {"file": str(args.out), "sources": sources, "passages": passages},
+            f"Exported {sources} sources, {passages} passages to {args.out}",
+        )
     if args.command == "source":
         info = library.source_info(args.source_id)
         passages = library.passages_of(args.source_id)
