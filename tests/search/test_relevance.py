@@ -39,7 +39,7 @@ def test_paraphrased_queries_do_not_regress(library):
     assert mean >= 0.7, worst
 
 
-@pytest.mark.xfail(strict=True, reason="not met: 0.85 on all 42 queries; paraphrases need more than words")
+@pytest.mark.xfail(strict=True, reason="not met: 0.851 on all 42 queries; paraphrases need more than words")
 def test_mean_ndcg_at_5_on_all_judged_queries_reaches_0_95(library):
     mean, worst = mean_ndcg_at_5(library, {**JUDGMENTS, **PARAPHRASE_JUDGMENTS})
     assert mean >= 0.95, worst
