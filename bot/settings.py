@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = Field(default=None, description="sync commands to this guild only (dev)")
     seeds_dir: Path = Field(default=Path("seeds"), description="directory of source documents")
     data_dir: Path = Field(default=Path(".briefbot"), description="index and state")
+    briefbot_server: int | None = Field(default=None, description="the CLI acts as this server (guild id)")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     search_cooldown_seconds: float = Field(default=5.0, ge=0, description="per-user cooldown on /search")
     brief_cooldown_seconds: float = Field(default=20.0, ge=0, description="per-user cooldown on /brief")
@@ -37,6 +39,7 @@ class Settings(BaseSettings):
     seeds_poll_seconds: float = Field(default=60.0, gt=0, description="how often SEEDS_DIR is checked")
     fetch_max_mb: float = Field(default=5.0, gt=0, description="largest page or feed downloaded")
     fetch_timeout_seconds: float = Field(default=30.0, gt=0, description="longest a download may take")
+    pdf_max_pages: int = Field(default=300, gt=0, description="pages read from a PDF; a longer one is cut")
     fetch_allow_networks: str = Field(
         default="", description="comma-separated networks fetching may reach although private (e.g. 10.0.0.0/8)"
     )
@@ -88,6 +91,7 @@ def open_services(
     force_rebuild: bool = False,
 ) -> Services:
     """Open the library (blocking: loads or builds the index) and the services over it, on one clock."""
+    os.environ["PDF_MAX_PAGES"] = str(settings.pdf_max_pages)  # read by search.pdf, in parsing workers too
     library = Library(
         seeds_dir or settings.seeds_dir, data_dir or settings.data_dir, progress=progress, clock=clock
     ).open(force_rebuild=force_rebuild)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from search.datadir import DataDirError
 from search.fetch import FetchError
 from search.ingest import IngestError
-from search.library import UnknownSourceError
+from search.library import SourceRemovalError, UnknownSourceError
 from search.store import DuplicateError
 
 
@@ -24,6 +24,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     DataDirError,
     InvalidInputError,
     UnknownSourceError,
+    SourceRemovalError,
     FetchError,
     IngestError,
     DuplicateError,
