@@ -201,11 +201,11 @@ class CorpusStore:
             raise KeyError(number)
         return Source.model_validate({**json.loads(row[0]), "text": row[1]})
 
-    def added(self) -> Iterator[tuple[Source, list[Passage]]]:
-        """The live sources that come from no file (fetched pages, feed items), with their passages."""
-        rows = self._db().execute("SELECT number, source_id FROM sources WHERE file IS NULL AND state = 0").fetchall()
-        for number, source_id in rows:
-            yield self.source(number), self.passages(number, source_id)
+    def added(self) -> Iterator[tuple[Source, list[Passage], int]]:
+        """The live sources that come from no file (fetched pages, feed items), with their passages and scope."""
+        query = "SELECT number, source_id, scope FROM sources WHERE file IS NULL AND state = 0"
+        for number, source_id, scope in self._db().execute(query).fetchall():
+            yield self.source(number), self.passages(number, source_id), scope
 
     def passages(self, number: int, source_id: str, ordinals: Iterable[int] | None = None) -> list[Passage]:
         """A source's passages in reading order (only ``ordinals``, when given)."""

@@ -165,7 +165,7 @@ class Library:
         from search.web import canonical_url, content_hash  # search.web imports this module
 
         recovered = 0
-        for source, passages in self.corpus_store.added():
+        for source, passages, scope in self.corpus_store.added():
             canonical = canonical_url(source.url) if source.url else None
             try:
                 self.store.sources.add(
@@ -174,6 +174,7 @@ class Library:
                     content_hash=content_hash(source.text),
                     canonical_url=canonical,
                     added_at=self.clock(),
+                    scope=scope,
                 )
                 recovered += 1
             except DuplicateError:

@@ -59,7 +59,7 @@ def test_an_unreadable_state_database_is_moved_aside_and_a_new_one_made(data, ca
     assert aside.read_bytes() == damaged  # kept, never deleted
     assert "could not be read" in caplog.text and aside.name in caplog.text
     assert library.search("kestrel").hits and library.store.feeds.all() == []
-    assert [s.source_id for s, _ in library.store.sources.stored()] == [library.search("kestrel").hits[0].source_id]
+    assert [s.source_id for s, *_ in library.store.sources.stored()] == [library.search("kestrel").hits[0].source_id]
 
 
 def test_a_deleted_state_database_is_said_loudly_and_added_sources_recovered(data, caplog):
@@ -69,7 +69,7 @@ def test_a_deleted_state_database_is_said_loudly_and_added_sources_recovered(dat
     with caplog.at_level(logging.ERROR):
         library = Library(SEEDS, data).open()
     assert "was missing" in caplog.text and "recovered 1 added source" in caplog.text
-    (stored, _), *_ = library.store.sources.stored()
+    (stored, *_), *_ = library.store.sources.stored()
     assert stored.title == "Kestrel" and library.search("kestrel").hits
     # the recovered source survives the loss of the corpus store too
     (data / "corpus.sqlite3").unlink()
