@@ -33,7 +33,7 @@ async def test_commands_sync_globally_once_then_only_when_changed(start_bot, dis
     first = await start_bot()
     assert first.synced == "global" and discord_api.sync_requests == ["global"]
     names = {c["name"] for c in discord_api.commands["global"]}
-    assert names == {"search", "brief", "sources", "source", "help", "ingest", "feed", "digest"}
+    assert names == {"search", "brief", "sources", "source", "source-remove", "help", "ingest", "feed", "digest"}
     await first.close()
     second = await start_bot()
     assert second.synced == "unchanged" and discord_api.sync_requests == ["global"]
