@@ -168,8 +168,10 @@ async def test_help_lists_every_command(bot, discord_api):
         "/digest",
         "/ingest",
         "/feed",
+        "/source-remove",
         "/help",
     ]
+    assert "shared by every server" in record.message["embeds"][0]["description"]
 
 
 async def test_cooldowns_say_when_to_retry(start_bot, discord_api):
