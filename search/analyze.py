@@ -135,10 +135,12 @@ class Analyzer:
 
     def terms(self, text: str, *, query: bool = False) -> list[str]:
         """The index terms of ``text`` in order (the fast path used for indexing)."""
-        if _CJK.search(text):
-            return [token.term for token in self.tokens(text, query=query)]
+        mixed = not text.isascii() and _CJK.search(text) is not None  # isascii() is free: a flag on the string
         out = []
         for surface in TOKEN_RE.findall(text):
+            if mixed and _CJK.search(surface):
+                out.extend(term for term, _, _ in self._cjk_terms(surface))
+                continue
             term = self.term(surface, query=query)
             if term is not None:
                 out.append(term)
@@ -150,7 +152,7 @@ class Analyzer:
         position = 0
         for match in TOKEN_RE.finditer(text):
             surface, offset = match.group(), match.start()
-            if _CJK.search(surface):
+            if not surface.isascii() and _CJK.search(surface):
                 for term, start, end in self._cjk_terms(surface):
                     out.append(Token(term, position, offset + start, offset + end))
                     position += 1
