@@ -8,6 +8,7 @@ else globally and only when the command set changed (its hash is kept in the dat
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -84,7 +85,7 @@ class BriefBot(commands.Bot):
                 Cooldown(settings.search_cooldown_seconds, self.cooldown_clock),
             ),
             BriefCog(library, Cooldown(settings.brief_cooldown_seconds, self.cooldown_clock)),
-            LibraryCog(self, library, services.feeds, settings.seeds_poll_seconds),
+            LibraryCog(self, library, services.feeds, services.pages, settings.seeds_poll_seconds),
             IngestCog(services.pages),
             FeedCog(self, services.feeds),
             DigestCog(self, services.digests),
@@ -121,8 +122,8 @@ class BriefBot(commands.Bot):
             log.info("command set unchanged; not syncing")
             return
         await self.tree.sync()
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(digest)
+        with contextlib.suppress(OSError):  # a read-only data directory: sync again at the next start
+            marker.write_text(digest)
         self.synced = "global"
         log.info("synced %d commands globally", len(self.tree.get_commands()))
 

@@ -44,6 +44,8 @@ def _choice_name(source: SourceInfo) -> str:
     return (title + suffix)[:CHOICE_NAME]
 
 
-def source_choices(library: Library, typed: str) -> list[app_commands.Choice[str]]:
-    """The /search ``source`` and /source ``id`` choices (the library's source infos are cached per snapshot)."""
-    return [app_commands.Choice(name=name, value=value) for name, value in rank_sources(typed, library.sources())]
+def source_choices(library: Library, typed: str, scope: int) -> list[app_commands.Choice[str]]:
+    """The /search ``source`` and /source ``id`` choices among the sources ``scope`` sees (the library's source
+    infos are cached per snapshot)."""
+    sources = library.sources(scope=scope)
+    return [app_commands.Choice(name=name, value=value) for name, value in rank_sources(typed, sources)]

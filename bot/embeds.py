@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.text import moment
 from search.brief import Brief
 from search.digest import Digest
 from search.language import language_name
@@ -244,7 +245,7 @@ def help_embed() -> discord.Embed:
 
 def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
     """A digest as messages of whole items: ≤ 10 embeds and ≤ 6,000 characters each, never split mid-item."""
-    since = f" since {digest.since:%Y-%m-%d %H:%M} UTC" if digest.since else ""
+    since = f" since {moment(digest.since)}" if digest.since else ""
     if digest.empty:
         return [
             [discord.Embed(title=clip(heading, TITLE), description=f"Nothing new in the library{since}.", colour=COLOR)]

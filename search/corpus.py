@@ -31,15 +31,16 @@ from search.ingest import IngestError, RawDocument, read_documents
 from search.language import detect_language
 from search.models import Passage, Source
 from search.passages import assemble
+from search.pdf import from_pdf, is_pdf
 from search.sidecar import read_sidecar
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".json", ".html", ".htm", ".md", ".markdown"})
+SUPPORTED_SUFFIXES = frozenset({".txt", ".json", ".html", ".htm", ".md", ".markdown", ".pdf"})
 SIDECAR = "sources.toml"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ID_CHARS = 64
-PIPELINE_VERSION = 1  # bump when reading, cleaning or passage splitting changes: stored files are parsed again
+PIPELINE_VERSION = 2  # bump when reading, cleaning or passage splitting changes: stored files are parsed again
 POOL_MIN_FILES = 64  # fewer files are parsed in this process (a pool costs more to start than they take)
 
 
@@ -165,8 +166,10 @@ def load_file(path: Path) -> list[tuple[Source, list[Passage]]]:
 
 def parse_bytes(data: bytes, path: Path) -> list[tuple[Source, list[Passage]]]:
     """One file's bytes -> its sources (ids from the file name)."""
-    text = decode_text(data)
-    docs = read_documents(text, suffix=path.suffix.lower())
+    if is_pdf(data):
+        docs = [from_pdf(data, name=path.name)]
+    else:
+        docs = read_documents(decode_text(data), suffix=path.suffix.lower())
     return [build_source(doc, source_id(path.stem, doc.key), str(path)) for doc in docs]
 
 

@@ -9,18 +9,22 @@ parses nothing.
 Tables::
 
     files     name -> size, mtime_ns, sha256, pipeline, error     the sources folder as last scanned
-    sources   number (ascending = index order), source_id, file, pipeline, dead, passages, words, day,
-              language, title (as displayed), meta (the Source's fields but text, as JSON), text
+    sources   number (ascending = index order), source_id, file, pipeline, state, passages, words, day,
+              language, title (as displayed), meta (the Source's fields but text, as JSON), text, scope
+              (search.scopes: the operator's, 0, or the server that added it)
     passages  (source_number, ordinal) -> heading, start, end, text
     meta      key -> value: schema version, epoch
 
-The index holds the passages of the live sources in ascending ``number``, each source's in reading order.
-Adding a source appends (the index is extended). Replacing or removing one marks its row dead and changes
-``epoch``: the index is then rebuilt from the stored texts, never by re-parsing files. Dead rows stay
-readable until the next open (a search holding an older snapshot can still load them), then are purged.
-Each row carries the ``PIPELINE_VERSION`` that produced it; a file parsed by another version is parsed again.
+The index holds the passages of the sources in ascending ``number``, each source's in reading order.
+Adding a source appends (the index is extended). Replacing or removing one only retires its row (``state``
+1): its passages stay in the index as tombstones, masked out of every search, as Lucene does with deleted
+documents (N, df and avgdl still count them until the next compaction, a small drift). When tombstones pass
+a quarter of the index, ``compact`` drops them (``state`` 2, a new ``epoch``) and the index is rebuilt from
+the stored texts, never by re-parsing files. Dropped rows stay readable until the next open (a search
+holding an older snapshot can still load them), then are purged. Each row carries the ``PIPELINE_VERSION``
+that produced it; a file parsed by another version is parsed again.
 
-A store that cannot be read is moved aside with one warning and rebuilt from the files.
+A store that cannot be read is moved aside (search/datadir.py) and rebuilt from the files.
 """
 
 from __future__ import annotations
@@ -29,7 +33,6 @@ import json
 import logging
 import sqlite3
 import threading
-import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,12 +41,15 @@ from pathlib import Path
 
 import numpy as np
 
+from search import datadir
 from search.language import LANGUAGES
 from search.models import Passage, Source, SourceInfo
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
+_UPGRADES = {3: "ALTER TABLE sources ADD COLUMN scope INTEGER NOT NULL DEFAULT 0"}  # from version: to the next
+LIVE, RETIRED, DROPPED = 0, 1, 2  # sources.state
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -52,10 +58,10 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS sources (
     number INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, file TEXT, pipeline INTEGER NOT NULL,
-    dead INTEGER NOT NULL DEFAULT 0, passages INTEGER NOT NULL, words INTEGER NOT NULL, day INTEGER NOT NULL,
-    language TEXT, title TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL
+    state INTEGER NOT NULL DEFAULT 0, passages INTEGER NOT NULL, words INTEGER NOT NULL, day INTEGER NOT NULL,
+    language TEXT, title TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL, scope INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS sources_file ON sources (file) WHERE NOT dead;
+CREATE INDEX IF NOT EXISTS sources_file ON sources (file) WHERE state = 0;
 CREATE TABLE IF NOT EXISTS passages (
     source_number INTEGER NOT NULL, ordinal INTEGER NOT NULL, heading TEXT, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (source_number, ordinal)
@@ -82,6 +88,8 @@ class Row:
     passages: int
     day: int
     language: str | None
+    live: bool = True
+    scope: int = 0
 
 
 _LANGUAGE_CODES = list(LANGUAGES)
@@ -99,21 +107,21 @@ def passage_id(source_id: str, ordinal: int) -> str:
 class CorpusStore:
     """``DATA_DIR/corpus.sqlite3``; see the module docstring. One connection per thread."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """``read_only``: the data directory cannot be written; the store is read as it is (an empty one if
+        there is none) and writing raises sqlite3's error (search/datadir.py)."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self.created = False  # True when this open started an empty store (new, or rebuilt)
-        try:
-            self._init()
-        except sqlite3.DatabaseError as error:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            log.warning("the corpus store %s is unreadable (%s); moved to %s, rebuilding it", path, error, aside)
-            self._close_local()
-            for suffix in ("-wal", "-shm"):
-                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
-            self.path.rename(aside)
-            self._init()
+        self._uri: str | None = None
+        if read_only:
+            self._uri = datadir.read_only_uri(self.path) if self.path.exists() else None
+            if self._uri is None:  # nothing to read: an empty store in memory, kept open by this thread
+                self._uri = f"file:corpus-{uuid.uuid4().hex}?mode=memory&cache=shared"
+                self._init()
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            datadir.open_checked(self.path, self._init, self._close_local)  # unreadable: moved aside, rebuilt
         self.source = lru_cache(maxsize=512)(self._load_source)  # rows never change: safe to cache
 
     def _init(self) -> None:
@@ -125,12 +133,20 @@ class CorpusStore:
             if version is None:
                 db.execute("INSERT INTO meta VALUES ('schema', ?), ('epoch', ?)", (SCHEMA_VERSION, uuid.uuid4().hex))
                 self.created = True
-            elif int(version[0]) != SCHEMA_VERSION:
+                return
+            found = int(version[0])
+            while found in _UPGRADES:
+                db.execute(_UPGRADES[found])
+                found += 1
+            if found != SCHEMA_VERSION:
                 raise sqlite3.DatabaseError(f"schema version {version[0]}, expected {SCHEMA_VERSION}")
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
-        if db is None:
+        if db is None and self._uri:
+            db = self._local.db = sqlite3.connect(self._uri, uri=True, isolation_level=None)
+        elif db is None:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -155,9 +171,10 @@ class CorpusStore:
         with self._db() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def live_rows(self) -> list[Row]:
-        query = "SELECT number, source_id, passages, day, language FROM sources WHERE NOT dead ORDER BY number"
-        return [Row(*row) for row in self._db().execute(query)]
+    def rows(self) -> list[Row]:
+        """The rows the index holds (live and retired), in index order."""
+        query = "SELECT number, source_id, passages, day, language, state = 0, scope FROM sources WHERE state < 2"
+        return [Row(*row[:5], bool(row[5]), row[6]) for row in self._db().execute(query + " ORDER BY number")]
 
     def files(self) -> dict[str, FileState]:
         return {name: FileState(*rest) for name, *rest in self._db().execute("SELECT * FROM files")}
@@ -166,7 +183,7 @@ class CorpusStore:
         """Live source ids per file name."""
         found: dict[str, list[str]] = {}
         for name in names:
-            query = "SELECT source_id FROM sources WHERE file = ? AND NOT dead ORDER BY number"
+            query = "SELECT source_id FROM sources WHERE file = ? AND state = 0 ORDER BY number"
             found[name] = [sid for (sid,) in self._db().execute(query, (name,))]
         return found
 
@@ -174,7 +191,7 @@ class CorpusStore:
         """The files the live sources with these ids were read from."""
         found: set[str] = set()
         for source_id in source_ids:
-            query = "SELECT file FROM sources WHERE source_id = ? AND NOT dead AND file IS NOT NULL"
+            query = "SELECT file FROM sources WHERE source_id = ? AND state = 0 AND file IS NOT NULL"
             found.update(name for (name,) in self._db().execute(query, (source_id,)))
         return found
 
@@ -183,6 +200,12 @@ class CorpusStore:
         if row is None:
             raise KeyError(number)
         return Source.model_validate({**json.loads(row[0]), "text": row[1]})
+
+    def added(self) -> Iterator[tuple[Source, list[Passage], int]]:
+        """The live sources that come from no file (fetched pages, feed items), with their passages and scope."""
+        query = "SELECT number, source_id, scope FROM sources WHERE file IS NULL AND state = 0"
+        for number, source_id, scope in self._db().execute(query).fetchall():
+            yield self.source(number), self.passages(number, source_id), scope
 
     def passages(self, number: int, source_id: str, ordinals: Iterable[int] | None = None) -> list[Passage]:
         """A source's passages in reading order (only ``ordinals``, when given)."""
@@ -243,15 +266,14 @@ class CorpusStore:
         *,
         pipeline: int,
     ) -> list[Row]:
-        """One transaction: files removed or replaced lose their sources; parsed files' sources are appended.
-        Returns the appended rows. The epoch changes when a live source was retired."""
+        """One transaction: files removed or replaced retire their sources; parsed files' sources are
+        appended. Returns the appended rows."""
         db = self._db()
         appended: list[Row] = []
         with db:
             db.execute("BEGIN IMMEDIATE")
-            retired = 0
             for name in [*removed, *parsed]:
-                retired += db.execute("UPDATE sources SET dead = 1 WHERE file = ? AND NOT dead", (name,)).rowcount
+                db.execute("UPDATE sources SET state = 1 WHERE file = ? AND state = 0", (name,))
             for name in removed:
                 db.execute("DELETE FROM files WHERE name = ?", (name,))
             for name, (state, sources) in parsed.items():
@@ -260,29 +282,46 @@ class CorpusStore:
                     (name, state.size, state.mtime_ns, state.sha256, state.pipeline, state.error),
                 )
                 appended.extend(self._insert(db, source, passages, name, pipeline) for source, passages in sources)
-            if retired:
-                db.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (uuid.uuid4().hex,))
         return appended
+
+    def compact(self) -> str:
+        """Drop the retired rows from the index's layout; returns the new epoch (the index must be rebuilt)."""
+        epoch = uuid.uuid4().hex
+        with self._db() as db:
+            db.execute("UPDATE sources SET state = 2 WHERE state = 1")
+            db.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (epoch,))
+        return epoch
 
     def touch(self, name: str, state: FileState) -> None:
         """A file whose content did not change (same hash): remember its new size and mtime."""
         with self._db() as db:
             db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE name = ?", (state.size, state.mtime_ns, name))
 
-    def add(self, source: Source, passages: list[Passage], *, pipeline: int) -> Row:
-        """A source that comes from no file (a fetched page or a feed item)."""
+    def add(self, source: Source, passages: list[Passage], *, pipeline: int, scope: int = 0) -> Row:
+        """A source that comes from no file (a fetched page or a feed item), owned by ``scope``."""
         db = self._db()
         with db:
-            return self._insert(db, source, passages, None, pipeline)
+            return self._insert(db, source, passages, None, pipeline, scope)
+
+    def retire(self, number: int) -> bool:
+        """Retire a live source that came from no file (it is masked, then dropped at the next compaction);
+        False if there is none with that number."""
+        with self._db() as db:
+            query = "UPDATE sources SET state = 1 WHERE number = ? AND file IS NULL AND state = 0"
+            return db.execute(query, (number,)).rowcount > 0
+
+    def from_file(self, number: int) -> bool:
+        row = self._db().execute("SELECT file FROM sources WHERE number = ?", (number,)).fetchone()
+        return row is not None and row[0] is not None
 
     @staticmethod
-    def _insert(db, source: Source, passages: list[Passage], file: str | None, pipeline: int) -> Row:
+    def _insert(db, source: Source, passages: list[Passage], file: str | None, pipeline: int, scope: int = 0) -> Row:
         day = source.published.toordinal() if source.published else -1
         words = sum(p.words for p in passages)
         meta = source.model_dump_json(exclude={"text"})
         number = db.execute(
-            "INSERT INTO sources (source_id, file, pipeline, passages, words, day, language, title, meta, text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources (source_id, file, pipeline, passages, words, day, language, title, meta, text, scope) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source.source_id,
                 file,
@@ -294,6 +333,7 @@ class CorpusStore:
                 source.display_title,
                 meta,
                 source.text,
+                scope,
             ),
         ).lastrowid
         for expected, p in enumerate(passages, 1):
@@ -303,36 +343,40 @@ class CorpusStore:
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?)",
             [(number, p.ordinal, p.heading, p.start, p.end, p.text) for p in passages],
         )
-        return Row(number, source.source_id, len(passages), day, source.language)
+        return Row(number, source.source_id, len(passages), day, source.language, scope=scope)
 
-    def purge_dead(self) -> None:
-        """Delete retired rows (at open, before any snapshot can refer to them)."""
+    def purge_dropped(self) -> None:
+        """Delete dropped rows (at open, before any snapshot can refer to them)."""
         db = self._db()
         with db:
-            dead = [n for (n,) in db.execute("SELECT number FROM sources WHERE dead")]
-            if dead:
-                db.executemany("DELETE FROM passages WHERE source_number = ?", [(n,) for n in dead])
-                db.execute("DELETE FROM sources WHERE dead")
+            dropped = [n for (n,) in db.execute("SELECT number FROM sources WHERE state = 2")]
+            if dropped:
+                db.executemany("DELETE FROM passages WHERE source_number = ?", [(n,) for n in dropped])
+                db.execute("DELETE FROM sources WHERE state = 2")
 
 
 class CorpusView:
-    """One snapshot of the live corpus, in index order. Holds a few arrays; sources and passages are loaded
-    from the store when asked for, so opening a library of a million passages builds no passage objects.
+    """One snapshot of the corpus, in index order. Holds a few arrays; sources and passages are loaded from
+    the store when asked for, so opening a library of a million passages builds no passage objects.
 
-    ``sources`` is a read-only mapping (source id -> Source) and ``passages`` a read-only sequence (index
-    document number -> Passage), so code written for an in-memory corpus works unchanged."""
+    ``sources`` is a read-only mapping (source id -> Source) and ``passages`` a read-only sequence of the live
+    passages, so code written for an in-memory corpus works unchanged; the library reads documents by their
+    index number with ``passage(doc)``. ``live`` masks retired sources' passages (None when there are none)."""
 
     def __init__(self, store: CorpusStore, rows: list[Row], skipped: list[tuple[str, str]] | None = None) -> None:
         self.store = store
         self.rows = rows
         self.skipped = skipped or []
         counts = np.fromiter((r.passages for r in rows), np.int64, len(rows))
-        self.first = np.concatenate([[0], np.cumsum(counts)])  # first document of each source, then the total
-        self.position = {r.source_id: i for i, r in enumerate(rows)}
+        self.first = np.concatenate([[0], np.cumsum(counts)])  # first document of each row, then the total
+        self.position = {r.source_id: i for i, r in enumerate(rows) if r.live}
         self.passage_source = np.repeat(np.arange(len(rows), dtype=np.int32), counts)
         self.passage_day = np.repeat(np.fromiter((r.day for r in rows), np.int32, len(rows)), counts)
         languages = np.fromiter((language_number(r.language) for r in rows), np.int8, len(rows))
         self.passage_language = np.repeat(languages, counts)
+        self.retired = int(sum(r.passages for r in rows if not r.live))
+        self.live = np.repeat(np.fromiter((r.live for r in rows), bool, len(rows)), counts) if self.retired else None
+        self.source_scope = np.fromiter((r.scope for r in rows), np.int64, len(rows))  # per row: its owner
         self.sources = _Sources(self)
         self.passages = _Passages(self)
 
@@ -342,6 +386,10 @@ class CorpusView:
     @property
     def last_number(self) -> int:
         return self.rows[-1].number if self.rows else 0
+
+    @property
+    def documents(self) -> int:
+        return int(self.first[-1])
 
     def row(self, source_id: str) -> Row:
         return self.rows[self.position[source_id]]
@@ -369,10 +417,10 @@ class _Sources:
         return source_id in self._view.position
 
     def __iter__(self) -> Iterator[str]:
-        return (row.source_id for row in self._view.rows)
+        return (row.source_id for row in self._view.rows if row.live)
 
     def __len__(self) -> int:
-        return len(self._view.rows)
+        return len(self._view.position)
 
     def get(self, source_id: str, default=None):
         try:
@@ -388,21 +436,24 @@ class _Sources:
 
 
 class _Passages:
-    """document number -> Passage, loaded on access; iterating streams them source by source."""
+    """The live passages in index order, loaded on access; iterating streams them source by source."""
 
     def __init__(self, view: CorpusView) -> None:
         self._view = view
+        self._docs = None if view.live is None else np.flatnonzero(view.live)
 
     def __len__(self) -> int:
-        return int(self._view.first[-1])
+        return self._view.documents if self._docs is None else len(self._docs)
 
-    def __getitem__(self, doc):
-        if isinstance(doc, slice):
-            return [self[i] for i in range(*doc.indices(len(self)))]
-        if not -len(self) <= doc < len(self):
-            raise IndexError(doc)
-        return self._view.passage(doc % len(self))
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        return self._view.passage(i if self._docs is None else int(self._docs[i]))
 
     def __iter__(self) -> Iterator[Passage]:
         for row in self._view.rows:
-            yield from self._view.store.passages(row.number, row.source_id)
+            if row.live:
+                yield from self._view.store.passages(row.number, row.source_id)

@@ -5,9 +5,10 @@ The bot answers them privately in one line, the CLI prints them and exits with 1
 
 from __future__ import annotations
 
+from search.datadir import DataDirError
 from search.fetch import FetchError
 from search.ingest import IngestError
-from search.library import UnknownSourceError
+from search.library import SourceRemovalError, UnknownSourceError
 from search.store import DuplicateError
 
 
@@ -20,8 +21,10 @@ class FeedError(ValueError):
 
 
 USER_ERRORS: tuple[type[Exception], ...] = (
+    DataDirError,
     InvalidInputError,
     UnknownSourceError,
+    SourceRemovalError,
     FetchError,
     IngestError,
     DuplicateError,

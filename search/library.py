@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from search import suggest
+from search import datadir, suggest
 from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
 from search.corpus import PIPELINE_VERSION, SIDECAR, apply_sidecar, parse_files, read_sidecar, source_files
@@ -37,7 +37,8 @@ from search.index_files import remove_orphans
 from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
-from search.ranking import passage_terms, rank
+from search.ranking import diversified, passage_terms, rank
+from search.scopes import OPERATOR, visible, visible_mask
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
 
@@ -48,12 +49,17 @@ BRIEF_PASSAGES = 12  # passages a brief draws its sentences from
 SUMMARY_PASSAGES = 30  # a source summary reads at most this many passages, evenly spread over the source
 SUGGEST_PASSAGES = 2000  # "did you mean" and topics look at most at this many passages, evenly spread
 WRITE_BATCH_FILES = 500  # parsed files committed per transaction during a large import
+COMPACT_FRACTION = 0.25  # the index is rebuilt without tombstones when they reach this share of it
 
 
 class UnknownSourceError(LookupError):
     def __init__(self, source_id: str) -> None:
         super().__init__(f"No source with id {source_id!r}. List them with `sources`.")
         self.source_id = source_id
+
+
+class SourceRemovalError(ValueError):
+    """A source the asker may see but not remove (a seed-folder file, or the shared library's)."""
 
 
 def utc_now() -> dt.datetime:
@@ -108,6 +114,7 @@ class Library:
         self.store: Store | None = None
         self.corpus_store: CorpusStore | None = None
         self.rebuilt = False
+        self.read_only = False
         self._state = _State(CorpusView(None, []), BM25Index([], [], k1=k1, b=b))
         self._write_lock = threading.Lock()
         self._unsaved = False  # the index has grown since it was last saved
@@ -130,28 +137,74 @@ class Library:
         the stored texts if it is missing, stale or ``force_rebuild``)."""
         if not self.seeds_dir.is_dir():
             raise FileNotFoundError(f"sources directory not found: {self.seeds_dir}")
-        self.store = Store(self.data_dir / "briefbot.sqlite3")
-        self.corpus_store = CorpusStore(self.data_dir / "corpus.sqlite3")
+        self.read_only = not datadir.prepare(self.data_dir)
+        state_lost = not self.state_path.exists() and (self.data_dir / "corpus.sqlite3").exists()
+        self.store = Store(self.state_path, read_only=self.read_only)
+        self.corpus_store = CorpusStore(self.data_dir / "corpus.sqlite3", read_only=self.read_only)
+        if (state_lost or self.store.db.moved_aside) and not self.read_only and not self.corpus_store.created:
+            self._recover_state()
+        if self.read_only:
+            log.warning("the data directory %s is read-only: serving what is stored, refusing changes", self.data_dir)
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), [])
+            self._state = _State(*self._index_for(view, self._load_saved()))
+            return self
         with self._write_lock:
-            self.corpus_store.purge_dead()
+            self.corpus_store.purge_dropped()
             imported = self._import_stored() if self.corpus_store.created else []
             scan = self._scan()
-            view = CorpusView(self.corpus_store, self.corpus_store.live_rows(), scan.skipped)
-            self._state = _State(view, self._open_index(view, force_rebuild=force_rebuild))
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), scan.skipped)
+            self._state = _State(*self._index_for(view, None if force_rebuild else self._load_saved()))
             self.store.sources.mark_seen([row.source_id for row in imported + scan.appended], self.clock())
         return self
+
+    def _recover_state(self) -> None:
+        """The state database is gone but the corpus store is not: say so loudly, and put the added sources
+        (pages, feed items) back into the new state database, so they survive a rebuild of the corpus store
+        and duplicates of them are still recognised. Feeds, subscriptions and saved searches cannot be
+        recovered."""
+        from search.web import canonical_url, content_hash  # search.web imports this module
+
+        recovered = 0
+        for source, passages, scope in self.corpus_store.added():
+            canonical = canonical_url(source.url) if source.url else None
+            try:
+                self.store.sources.add(
+                    source,
+                    passages,
+                    content_hash=content_hash(source.text),
+                    canonical_url=canonical,
+                    added_at=self.clock(),
+                    scope=scope,
+                )
+                recovered += 1
+            except DuplicateError:
+                continue
+        log.error(
+            "the state database %s was missing or unreadable: started a new one and recovered %d added source(s) "
+            "from the corpus store; followed feeds, digest subscriptions and saved searches were lost "
+            "(follow and subscribe again)",
+            self.state_path,
+            recovered,
+        )
+
+    @property
+    def state_path(self) -> Path:
+        return self.data_dir / "briefbot.sqlite3"
 
     def _import_stored(self) -> list[Row]:
         """A new corpus store: copy in the sources added after start-up (kept in the state database)."""
         return [
-            self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION)
-            for source, passages in self.store.sources.stored()
+            self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION, scope=scope)
+            for source, passages, scope in self.store.sources.stored()
         ]
 
-    def _open_index(self, view: CorpusView, *, force_rebuild: bool) -> BM25Index:
-        """The saved index, extended by the sources appended since it was saved; else a new one, saved."""
+    def _index_for(self, view: CorpusView, index: BM25Index | None) -> tuple[CorpusView, BM25Index]:
+        """``index`` (the saved one, or the current one) extended by the sources appended since it was made;
+        else, or when tombstones reach COMPACT_FRACTION, a new index of the live sources, saved."""
+        if view.retired and not self.read_only and (index is None or view.retired >= COMPACT_FRACTION * view.documents):
+            self.corpus_store.compact()
+            view, index = CorpusView(self.corpus_store, self.corpus_store.rows(), view.skipped), None
         epoch = self.corpus_store.epoch()
-        index = None if force_rebuild else self._load_saved()
         if index is not None:
             saved_epoch, _, last = (index.fingerprint or "").partition("/")
             numbers = [row.number for row in view.rows]
@@ -163,13 +216,14 @@ class Library:
                     index = index.extended(self._terms(delta))
                     self._unsaved = True
                 index.fingerprint = f"{epoch}/{view.last_number}"
-                return index
+                return view, index
             log.info("the saved index is stale; rebuilding it")
         self.rebuilt = True
         index = self._build(view)
-        index.save(self.index_dir)
+        if not self.read_only:
+            index.save(self.index_dir)
         self._unsaved = False
-        return index
+        return view, index
 
     def _load_saved(self) -> BM25Index | None:
         removed = remove_orphans(self.index_dir)
@@ -226,9 +280,9 @@ class Library:
             return scan
         sidecar, _ = read_sidecar(self.seeds_dir / SIDECAR)
         replaced = store.file_sources(removed + [path.name for path, _ in todo if path.name in known])
-        taken = {row.source_id for row in store.live_rows()} - {sid for ids in replaced.values() for sid in ids}
+        taken = {row.source_id for row in store.rows() if row.live} - {sid for ids in replaced.values() for sid in ids}
         batch: dict = {}
-        epoch = store.epoch()
+        written: set[str] = set()
         for parsed in parse_files(todo, progress=self.progress):
             if parsed.sources is None:  # same content, new mtime
                 store.touch(parsed.name, parsed.state)
@@ -244,11 +298,12 @@ class Library:
                 taken.add(source.source_id)
                 sources.append((apply_sidecar(source, sidecar.get(source.source_id)), passages))
             batch[parsed.name] = (parsed.state, sources)
+            written.add(parsed.name)
             if len(batch) >= WRITE_BATCH_FILES:
                 scan.appended += store.write(batch, pipeline=PIPELINE_VERSION)
                 batch = {}
         scan.appended += store.write(batch, removed, pipeline=PIPELINE_VERSION)
-        scan.retired = store.epoch() != epoch
+        scan.retired = any(replaced[name] for name in replaced if name in removed or name in written)
         return scan
 
     def _sidecar_changes(self, scan: _Scan) -> set[str]:
@@ -282,8 +337,10 @@ class Library:
         content_hash: str,
         canonical_url: str | None = None,
         feed_id: int | None = None,
+        scope: int = OPERATOR,
     ) -> Source:
-        """Store a new source and make it searchable at once (DuplicateError if it is already stored)."""
+        """Store a new source of ``scope`` (search.scopes) and make it searchable at once (DuplicateError if
+        it is already stored)."""
         with self._write_lock:
             if source.source_id in self._state.corpus.sources:
                 raise DuplicateError(f"already in the library as {source.source_id}", source.source_id)
@@ -294,8 +351,31 @@ class Library:
                 canonical_url=canonical_url,
                 added_at=self.clock(),
                 feed_id=feed_id,
+                scope=scope,
             )
-            self._append([self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION)])
+            self._append([self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION, scope=scope)])
+        return source
+
+    def remove_source(self, source_id: str, scope: int) -> Source:
+        """Remove a source ``scope`` added (a page, a feed item or an attachment) from the store and, as a
+        tombstone, from the index at once. A seed-folder file is refused (SourceRemovalError): it is removed
+        by deleting the file; so is the shared library's source when asked by a server."""
+        with self._write_lock:
+            state = self._state
+            source = self.get_source(source_id, state, scope=scope)
+            row = state.corpus.row(source_id)
+            if self.corpus_store.from_file(row.number):
+                raise SourceRemovalError(
+                    f"`{source_id}` comes from the shared seed folder; the operator removes it by deleting its file."
+                )
+            if row.scope != scope:
+                raise SourceRemovalError(
+                    f"`{source_id}` belongs to the shared library; only the operator can remove it."
+                )
+            self.store.sources.remove(source_id)
+            self.corpus_store.retire(row.number)
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), state.corpus.skipped)
+            self._state = _State(*self._index_for(view, state.index))
         return source
 
     def _append(self, rows: list[Row]) -> None:
@@ -311,7 +391,7 @@ class Library:
         """Save the index if it grew since the last save, so the next start need not index the new sources
         again. Sources are durable in the corpus store as soon as they are added; the index is a cache."""
         with self._write_lock:
-            if not self._unsaved:
+            if not self._unsaved or self.read_only:
                 return False
             try:
                 self._state.index.save(self.index_dir)
@@ -323,8 +403,11 @@ class Library:
 
     def refresh_seeds(self) -> str | None:
         """Pick up files added to, changed in or removed from the seeds directory. Only those files are
-        parsed; new sources are indexed as a delta, and a changed or removed file means an index rebuild
-        from the stored texts (in this thread; searches go on meanwhile). Returns what happened, or None."""
+        parsed; their new sources are indexed as a delta and their old ones masked as tombstones (compacted
+        by a rebuild from the stored texts when they pile up, in this thread; searches go on meanwhile).
+        Returns what happened, or None."""
+        if self.read_only:
+            return None
         with self._write_lock:
             scan = self._scan()
             if not (scan.appended or scan.retired):
@@ -333,9 +416,9 @@ class Library:
             if not scan.retired:
                 self._append(scan.appended)
                 return f"added {len(scan.appended)} source(s) from {scan.added} new file(s)"
-            view = CorpusView(self.corpus_store, self.corpus_store.live_rows(), scan.skipped)
-            self._state = _State(view, self._open_index(view, force_rebuild=True))
-            return f"rebuilt the index: {scan.changed} file(s) changed or removed, {scan.added} added"
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), scan.skipped)
+            self._state = _State(*self._index_for(view, self._state.index))
+            return f"updated the index: {scan.changed} file(s) changed or removed, {scan.added} added"
 
     # -- queries ---------------------------------------------------------------------------------------
     def search(
@@ -347,15 +430,25 @@ class Library:
         since: dt.date | None = None,
         until: dt.date | None = None,
         language: str | None = None,
+        page_size: int | None = None,
+        scope: int | None = OPERATOR,
     ) -> SearchResult:
-        """Ranked passages. Bad input gives an empty result with a one-line ``message``, never an error,
-        except an unknown source id (UnknownSourceError) and a limit or language out of range (ValueError)."""
+        """Ranked passages among the sources ``scope`` sees (search.scopes). Bad input gives an empty result
+        with a one-line ``message``, never an error, except an unknown source id (UnknownSourceError) and a
+        limit or language out of range (ValueError).
+
+        Unless filtered to sources, results are shown in pages of ``page_size`` (default: ``limit``) with
+        at most two passages of one source on a page (``diversified``); a source filter gets the rest."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
         if language is not None and language not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         state = self._state
-        parsed, ranked, message = self._rank(state, query, limit, sources, since, until, language)
+        depth = limit if sources else MAX_LIMIT
+        parsed, ranked, message = self._rank(state, query, depth, sources, since, until, language, scope)
+        if not sources:
+            groups = [int(state.corpus.passage_source[doc]) for doc, _ in ranked]
+            ranked = [ranked[i] for i in diversified(groups, page_size or limit)][:limit]
         terms = set(parsed.terms)
         hits = [self._hit(state, rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
         return SearchResult(query=parsed.text, hits=hits, message=message)
@@ -368,18 +461,24 @@ class Library:
         sources: list[str] | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        scope: int | None = OPERATOR,
     ) -> Brief:
-        """A briefing of verbatim, cited sentences; with suggestions when the topic finds nothing."""
+        """A briefing of verbatim, cited sentences from the sources ``scope`` sees; with suggestions when the
+        topic finds nothing."""
         if not 1 <= sentences <= MAX_SENTENCES:
             raise ValueError(f"sentences must be between 1 and {MAX_SENTENCES}")
         state = self._state
-        parsed, ranked, message = self._rank(state, topic, BRIEF_PASSAGES, sources, since, until)
+        parsed, ranked, message = self._rank(state, topic, BRIEF_PASSAGES, sources, since, until, scope=scope)
         if not ranked:
-            close = [] if parsed.problem else self.did_you_mean(parsed.text)
+            close = [] if parsed.problem else self.did_you_mean(parsed.text, scope=scope)
             if close:
                 message = f"{message} Did you mean: {', '.join(close)}?"
             return Brief(
-                topic=parsed.text, sentences=[], citations=[], message=message, suggestions=close + self.topics()
+                topic=parsed.text,
+                sentences=[],
+                citations=[],
+                message=message,
+                suggestions=close + self.topics(scope=scope),
             )
         corpus = state.corpus
         retrieved = []
@@ -388,28 +487,29 @@ class Library:
             retrieved.append(Retrieved(passage, corpus.sources[passage.source_id], score))
         return make_brief(parsed.text, parsed.terms, retrieved, self.analyzer, state.index.idf, sentences=sentences)
 
-    def summary(self, source_id: str, *, sentences: int = 3) -> Brief:
+    def summary(self, source_id: str, *, sentences: int = 3, scope: int | None = OPERATOR) -> Brief:
         """The most central sentences of (at most SUMMARY_PASSAGES of) the source's passages, verbatim and
         cited, in document order: bounded work however long the source is."""
         state = self._state
-        source = self.get_source(source_id, state)
+        source = self.get_source(source_id, state, scope=scope)
         row = state.corpus.row(source_id)
         ordinals = [i + 1 for i in evenly_spread(row.passages, SUMMARY_PASSAGES)]
         passages = self.corpus_store.passages(row.number, source_id, ordinals)
         return summarize(source, passages, self.analyzer, state.index.idf, sentences=sentences)
 
     def _rank(
-        self, state: _State, query, limit, sources, since, until, language=None
+        self, state: _State, query, limit, sources, since, until, language=None, scope=OPERATOR
     ) -> tuple[ParsedQuery, list[tuple[int, float]], str | None]:
         """Parse, filter and rank: (parsed query, [(passage number, score)], why nothing was found)."""
         for source_id in sources or []:
-            self.get_source(source_id, state)
+            self.get_source(source_id, state, scope=scope)
         parsed = parse_query(query, self.analyzer)
         if parsed.problem:
             return parsed, [], parsed.problem
         if since and until and since > until:
             return parsed, [], "The start date is after the end date."
         mask = self._filter_mask(state, sources, since, until, language)
+        candidates = self._candidates(state, scope, mask)
 
         def accept(doc: int) -> bool:
             tokens = self.analyzer.tokens(state.corpus.passage(doc).text)
@@ -419,7 +519,7 @@ class Library:
             return self.analyzer.tokens(state.corpus.passage(doc).text)
 
         accept = accept if parsed.phrases else None
-        ranked = rank(state.index, parsed.terms, limit, tokens, mask=mask, accept=accept)
+        ranked = rank(state.index, parsed.terms, limit, tokens, mask=candidates, accept=accept)
         if ranked:
             return parsed, ranked, None
         filtered = " with those filters" if mask is not None else ""
@@ -442,6 +542,17 @@ class Library:
             mask &= corpus.passage_language == language_number(language)
         return mask
 
+    @staticmethod
+    def _candidates(state: _State, scope: int | None, mask: np.ndarray | None = None) -> np.ndarray | None:
+        """Per passage: live, visible to ``scope`` (an array lookup, like the filters) and in ``mask``;
+        None if every passage is."""
+        corpus = state.corpus
+        allowed = visible_mask(corpus.source_scope, scope)
+        for part in (corpus.live, None if allowed is None else allowed[corpus.passage_source]):
+            if part is not None:
+                mask = part if mask is None else mask & part
+        return mask
+
     def _hit(self, state: _State, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
         passage = state.corpus.passage(doc)
         source = state.corpus.sources[passage.source_id]
@@ -457,63 +568,76 @@ class Library:
         )
 
     # -- suggestions (from a bounded sample of passages, computed once per snapshot) ----------------------
-    def did_you_mean(self, text: str) -> list[str]:
+    # (per scope: a server is never offered words or topics from another server's sources)
+    def did_you_mean(self, text: str, *, scope: int | None = OPERATOR) -> list[str]:
         state = self._state
-        if "words" not in state.cache:
-            state.cache["words"] = suggest.surface_words(self._sample(state), self.analyzer)
-        return suggest.did_you_mean(text, state.cache["words"], self.analyzer, state.index.doc_freq)
+        key = ("words", scope)
+        if key not in state.cache:
+            state.cache[key] = suggest.surface_words(self._sample(state, scope), self.analyzer)
+        return suggest.did_you_mean(text, state.cache[key], self.analyzer, state.index.doc_freq)
 
-    def topics(self) -> list[str]:
+    def topics(self, *, scope: int | None = OPERATOR) -> list[str]:
         state = self._state
-        if "topics" not in state.cache:
-            state.cache["topics"] = suggest.topics(self._sample(state), self.analyzer)
-        return list(state.cache["topics"])
+        key = ("topics", scope)
+        if key not in state.cache:
+            state.cache[key] = suggest.topics(self._sample(state, scope), self.analyzer)
+        return list(state.cache[key])
 
-    @staticmethod
-    def _sample(state: _State) -> list[Passage]:
-        if "sample" not in state.cache:
-            docs = evenly_spread(len(state.corpus.passages), SUGGEST_PASSAGES)
-            state.cache["sample"] = [state.corpus.passage(doc) for doc in docs]
-        return state.cache["sample"]
+    def _sample(self, state: _State, scope: int | None) -> list[Passage]:
+        key = ("sample", scope)
+        if key not in state.cache:
+            candidates = self._candidates(state, scope)
+            docs = np.arange(state.corpus.documents) if candidates is None else np.flatnonzero(candidates)
+            state.cache[key] = [state.corpus.passage(int(docs[i])) for i in evenly_spread(len(docs), SUGGEST_PASSAGES)]
+        return state.cache[key]
 
     # -- the library ------------------------------------------------------------------------------------
-    def get_source(self, source_id: str, state: _State | None = None) -> Source:
-        try:
-            return (state or self._state).corpus.sources[source_id]
-        except KeyError:
-            raise UnknownSourceError(source_id) from None
+    def get_source(self, source_id: str, state: _State | None = None, *, scope: int | None = OPERATOR) -> Source:
+        state = state or self._state
+        self._row(source_id, state, scope)
+        return state.corpus.sources[source_id]
 
-    def passages_of(self, source_id: str, state: _State | None = None) -> list[Passage]:
+    def passages_of(
+        self, source_id: str, state: _State | None = None, *, scope: int | None = OPERATOR
+    ) -> list[Passage]:
         """Every passage of one source, in reading order."""
         state = state or self._state
-        row = self._row(source_id, state)
+        row = self._row(source_id, state, scope)
         return self.corpus_store.passages(row.number, source_id)
 
-    def get_passage(self, passage_id: str) -> Passage:
+    def get_passage(self, passage_id: str, *, scope: int | None = OPERATOR) -> Passage:
         source_id, _, ordinal = passage_id.rpartition(":p")
         state = self._state
-        if source_id in state.corpus.position and ordinal.isdigit():
+        if self.can_see(source_id, scope, state) and ordinal.isdigit():
             row = state.corpus.row(source_id)
             found = self.corpus_store.passages(row.number, source_id, [int(ordinal)])
             if found:
                 return found[0]
         raise UnknownSourceError(passage_id)
 
-    def source_info(self, source_id: str, state: _State | None = None) -> SourceInfo:
-        (info,) = self.corpus_store.infos([self._row(source_id, state or self._state).number])
+    def source_info(self, source_id: str, state: _State | None = None, *, scope: int | None = OPERATOR) -> SourceInfo:
+        (info,) = self.corpus_store.infos([self._row(source_id, state or self._state, scope).number])
         return info
 
-    def sources(self) -> list[SourceInfo]:
-        """Every source's info (metadata only, no texts); read once per snapshot (autocomplete asks on
-        every keystroke)."""
+    def sources(self, *, scope: int | None = OPERATOR) -> list[SourceInfo]:
+        """The info of every source ``scope`` sees (metadata only, no texts); read once per snapshot and scope
+        (autocomplete asks on every keystroke)."""
         state = self._state
-        if "sources" not in state.cache:
-            state.cache["sources"] = self.corpus_store.infos([row.number for row in state.corpus.rows])
-        return list(state.cache["sources"])
+        key = ("sources", scope)
+        if key not in state.cache:
+            rows = [row for row in state.corpus.rows if row.live and visible(row.scope, scope)]
+            state.cache[key] = self.corpus_store.infos([row.number for row in rows])
+        return list(state.cache[key])
+
+    def can_see(self, source_id: str, scope: int | None, state: _State | None = None) -> bool:
+        corpus = (state or self._state).corpus
+        return source_id in corpus.position and visible(corpus.row(source_id).scope, scope)
 
     @staticmethod
-    def _row(source_id: str, state: _State) -> Row:
-        try:
-            return state.corpus.row(source_id)
-        except KeyError:
-            raise UnknownSourceError(source_id) from None
+    def _row(source_id: str, state: _State, scope: int | None = OPERATOR) -> Row:
+        """The live source's row; UnknownSourceError if there is none that ``scope`` sees."""
+        position = state.corpus.position.get(source_id)
+        row = None if position is None else state.corpus.rows[position]
+        if row is None or not visible(row.scope, scope):
+            raise UnknownSourceError(source_id)
+        return row

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from search.brief import normalize_space
 from search.corpus import build_source
-from search.fetch import FetchPolicy, fetch
-from search.ingest import RawDocument, read_documents
+from search.fetch import TEXT_TYPES, Fetched, FetchPolicy, fetch
+from search.ingest import IngestError, RawDocument, read_documents
 from search.library import Library
 from search.models import Source
+from search.pdf import from_pdf, is_pdf
+from search.scopes import OPERATOR
 
+PDF_TYPE = "application/pdf"
+FILE_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref_src")
 
 
@@ -27,21 +32,30 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))
 
 
-def web_source_id(canonical: str) -> str:
-    return "web-" + hashlib.sha1(canonical.encode()).hexdigest()[:12]
+def web_source_id(canonical: str, scope: int = OPERATOR) -> str:
+    """A page's id: from its canonical URL, and its scope's (search.scopes), so servers never share one."""
+    key = canonical if scope == OPERATOR else f"{scope} {canonical}"
+    return "web-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(normalize_space(text).casefold().encode()).hexdigest()[:32]
 
 
-def add_raw(library: Library, raw: RawDocument, url: str, *, feed_id: int | None = None) -> Source:
-    """Clean, dedupe and index one document that came from ``url`` (DuplicateError if known)."""
+def add_raw(
+    library: Library, raw: RawDocument, url: str, *, feed_id: int | None = None, scope: int = OPERATOR
+) -> Source:
+    """Clean, dedupe and index one document that came from ``url`` into ``scope`` (DuplicateError if known)."""
     canonical = canonical_url(raw.url or url)
     raw.url = raw.url or url
-    source, passages = build_source(raw, web_source_id(canonical), origin=url)
+    source, passages = build_source(raw, web_source_id(canonical, scope), origin=url)
     return library.add_source(
-        source, passages, content_hash=content_hash(source.text), canonical_url=canonical, feed_id=feed_id
+        source,
+        passages,
+        content_hash=content_hash(source.text),
+        canonical_url=canonical,
+        feed_id=feed_id,
+        scope=scope,
     )
 
 
@@ -53,13 +67,45 @@ def _suffix(content_type: str) -> str:
     return ".md" if "markdown" in content_type else ".txt"
 
 
-async def ingest_url(library: Library, url: str, policy: FetchPolicy, *, feed_id: int | None = None) -> Source:
-    """Fetch ``url`` and add its article. Raises FetchError, IngestError or DuplicateError (short messages)."""
-    page = await fetch(url, policy)
-    return await asyncio.to_thread(_add_page, library, page.text, page.content_type, page.url, feed_id)
+def file_source_id(content: str, scope: int) -> str:
+    """An attached file's id: from its content and its scope, so servers never share one."""
+    return "file-" + hashlib.sha1(f"{scope} {content}".encode()).hexdigest()[:12]
 
 
-def _add_page(library: Library, text: str, content_type: str, url: str, feed_id: int | None) -> Source:
-    """Extraction (trafilatura) and indexing: CPU work, run in a worker thread, never on the event loop."""
-    (raw, *_) = read_documents(text, suffix=_suffix(content_type), url=url)
-    return add_raw(library, raw, url, feed_id=feed_id)
+async def ingest_file(library: Library, url: str, filename: str, policy: FetchPolicy, *, scope: int) -> Source:
+    """Download an attached file (PDF, HTML, Markdown or text, by its name) with the same guards and caps as a
+    page, and add it to ``scope``. Raises FetchError, IngestError or DuplicateError (short messages)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in FILE_SUFFIXES:
+        raise IngestError(f"“{filename}” is not a PDF, HTML, Markdown or text file.")
+    page = await fetch(url, policy, accept=(*TEXT_TYPES, PDF_TYPE, "application/octet-stream"))
+    return await asyncio.to_thread(_add_file, library, page, filename, suffix, scope)
+
+
+def _add_file(library: Library, page: Fetched, filename: str, suffix: str, scope: int) -> Source:
+    if suffix == ".pdf" or is_pdf(page.body):
+        raw = from_pdf(page.body, name=filename)
+    else:
+        (raw, *_) = read_documents(page.text, suffix=suffix)
+    raw.title = raw.title or Path(filename).stem
+    source, passages = build_source(raw, file_source_id(normalize_space(page.text), scope), origin=filename)
+    hashed = content_hash(source.text)
+    return library.add_source(source, passages, content_hash=hashed, scope=scope)
+
+
+async def ingest_url(
+    library: Library, url: str, policy: FetchPolicy, *, feed_id: int | None = None, scope: int = OPERATOR
+) -> Source:
+    """Fetch ``url`` and add its article to ``scope``. Raises FetchError, IngestError or DuplicateError (short
+    messages)."""
+    page = await fetch(url, policy, accept=(*TEXT_TYPES, PDF_TYPE))
+    return await asyncio.to_thread(_add_page, library, page, feed_id, scope)
+
+
+def _add_page(library: Library, page: Fetched, feed_id: int | None, scope: int) -> Source:
+    """Extraction (trafilatura, pypdf) and indexing: CPU work, run in a worker thread, never on the event loop."""
+    if page.content_type == PDF_TYPE or is_pdf(page.body):
+        raw = from_pdf(page.body, name=page.url)
+    else:
+        (raw, *_) = read_documents(page.text, suffix=_suffix(page.content_type), url=page.url)
+    return add_raw(library, raw, page.url, feed_id=feed_id, scope=scope)

@@ -52,7 +52,7 @@ def test_a_changed_file_is_parsed_alone(seeds, tmp_path, parsed):
     path = next(seeds.glob("003_*.txt"))
     path.write_text(path.read_text() + "\n" + NEW_TEXT)
     parsed.clear()
-    assert library.refresh_seeds().startswith("rebuilt the index: 1 file(s) changed")
+    assert library.refresh_seeds().startswith("updated the index: 1 file(s) changed")
     assert parsed == [path.name]
     assert library.search("quokka").hits[0].source_id == path.stem
     parsed.clear()
@@ -76,7 +76,7 @@ def test_a_removed_file_is_gone_from_search_now_and_after_a_restart(seeds, tmp_p
     assert library.refresh_seeds() == "added 1 source(s) from 1 new file(s)"
     assert library.search("quokka").hits[0].source_id == "quokka"
     (seeds / "quokka.txt").unlink()
-    assert library.refresh_seeds().startswith("rebuilt the index: 1 file(s) changed or removed")
+    assert library.refresh_seeds().startswith("updated the index: 1 file(s) changed or removed")
     assert library.search("quokka").hits == [] and "quokka" not in library.corpus.sources
     again = Library(seeds, tmp_path / "data").open()
     assert again.search("quokka").hits == [] and len(again.sources()) == 5
@@ -103,9 +103,9 @@ def test_a_corrupt_store_is_rebuilt_from_the_files_with_one_warning(seeds, tmp_p
     with caplog.at_level(logging.WARNING):
         library = Library(seeds, data).open()
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert len(warnings) == 1 and "corpus store" in warnings[0].getMessage()
+    assert len(warnings) == 1 and "corpus.sqlite3 could not be read" in warnings[0].getMessage()
     assert library.rebuilt and library.search("THAAD").hits[0].passage_id == expected
-    assert list(data.glob("corpus.sqlite3.corrupt-*"))  # kept aside, not deleted
+    assert list(data.glob("corpus.sqlite3.unreadable-*"))  # kept aside, not deleted
 
 
 def test_a_sidecar_change_parses_only_the_files_it_names(seeds, tmp_path, parsed):

@@ -103,7 +103,7 @@ def test_new_seed_files_are_indexed_as_a_delta(library, seeds):
 def test_a_changed_seed_file_triggers_a_rebuild(library, seeds):
     path = seeds / "003_f09a421a2fc8e471.txt"
     path.write_text(path.read_text() + "\nA new closing paragraph mentions the quokka treaty of the allies today.\n")
-    assert library.refresh_seeds().startswith("rebuilt the index: 1 file(s) changed")
+    assert library.refresh_seeds().startswith("updated the index: 1 file(s) changed")
     assert library.search("quokka").hits[0].source_id == "003_f09a421a2fc8e471"
     (seeds / "003_f09a421a2fc8e471.txt").unlink()
     library.refresh_seeds()
