@@ -11,7 +11,8 @@ from search.corpus import build_source
 from search.fetch import FetchPolicy, fetch
 from search.ingest import RawDocument, read_documents
 from search.library import Library
-from search.models import Source
+from search.models import Passage, Source
+from search.workers import run_cpu
 
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref_src")
 
@@ -35,14 +36,26 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalize_space(text).casefold().encode()).hexdigest()[:32]
 
 
-def add_raw(library: Library, raw: RawDocument, url: str, *, feed_id: int | None = None) -> Source:
-    """Clean, dedupe and index one document that came from ``url`` (DuplicateError if known)."""
+def build_web_source(raw: RawDocument, url: str) -> tuple[Source, list[Passage], str]:
+    """Clean and split one document that came from ``url``: (source, passages, canonical URL). Pure."""
     canonical = canonical_url(raw.url or url)
     raw.url = raw.url or url
     source, passages = build_source(raw, web_source_id(canonical), origin=url)
+    return source, passages, canonical
+
+
+def add_built(
+    library: Library, source: Source, passages: list[Passage], canonical: str, *, feed_id: int | None = None
+) -> Source:
+    """Dedupe and index a built source (DuplicateError if known)."""
     return library.add_source(
         source, passages, content_hash=content_hash(source.text), canonical_url=canonical, feed_id=feed_id
     )
+
+
+def add_raw(library: Library, raw: RawDocument, url: str, *, feed_id: int | None = None) -> Source:
+    """Clean, dedupe and index one document that came from ``url`` (DuplicateError if known)."""
+    return add_built(library, *build_web_source(raw, url), feed_id=feed_id)
 
 
 def _suffix(content_type: str) -> str:
@@ -54,12 +67,14 @@ def _suffix(content_type: str) -> str:
 
 
 async def ingest_url(library: Library, url: str, policy: FetchPolicy, *, feed_id: int | None = None) -> Source:
-    """Fetch ``url`` and add its article. Raises FetchError, IngestError or DuplicateError (short messages)."""
+    """Fetch ``url`` and add its article. Raises FetchError, IngestError or DuplicateError (short messages).
+    Extraction runs in a thread, or in a worker process for a big page; indexing in a thread."""
     page = await fetch(url, policy)
-    return await asyncio.to_thread(_add_page, library, page.text, page.content_type, page.url, feed_id)
+    built = await run_cpu(len(page.text), extract_page, page.text, page.content_type, page.url)
+    return await asyncio.to_thread(add_built, library, *built, feed_id=feed_id)
 
 
-def _add_page(library: Library, text: str, content_type: str, url: str, feed_id: int | None) -> Source:
-    """Extraction (trafilatura) and indexing: CPU work, run in a worker thread, never on the event loop."""
+def extract_page(text: str, content_type: str, url: str) -> tuple[Source, list[Passage], str]:
+    """A fetched page's article, cleaned and split (trafilatura for HTML): CPU work, never on the event loop."""
     (raw, *_) = read_documents(text, suffix=_suffix(content_type), url=url)
-    return add_raw(library, raw, url, feed_id=feed_id)
+    return build_web_source(raw, url)

@@ -405,8 +405,22 @@ class FakeDiscord:
         *,
         sub: str | None = None,
         permissions: str = "2251799813685247",
+        timeout: float = 10,
     ) -> Interaction:
-        """Run a slash command (``sub``: a subcommand of a group); a Channel value becomes a channel option."""
+        """Run a slash command (``sub``: a subcommand of a group) and wait for its answer."""
+        record = self.command_interaction(name, options, user, sub=sub, permissions=permissions)
+        return await self.interact(record, timeout)
+
+    def command_interaction(
+        self,
+        name: str,
+        options: dict | None = None,
+        user: dict = ALICE,
+        *,
+        sub: str | None = None,
+        permissions: str = "2251799813685247",
+    ) -> Interaction:
+        """A slash command interaction, not yet sent (``dispatch`` it); a Channel value is a channel option."""
         opts = [_option(k, v) for k, v in (options or {}).items()]
         channels = [v for v in (options or {}).values() if isinstance(v, Channel)]
         resolved = {
@@ -431,7 +445,7 @@ class FakeDiscord:
             "options": opts,
             "resolved": resolved,
         }
-        return await self.interact(self.new_interaction(2, data, user, permissions=permissions))
+        return self.new_interaction(2, data, user, permissions=permissions)
 
     async def autocomplete(
         self, name: str, options: dict, focused: str, user: dict = ALICE, *, sub: str | None = None
