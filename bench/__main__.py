@@ -3,6 +3,7 @@
 
     python -m bench                                  # 1k, 10k, 100k, 1M (about 20 minutes on 2 cores)
     python -m bench --sizes 1000 --out /tmp/b --no-plot
+    python -m bench library                          # the product path at 1k-100k articles (bench.library)
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def run_worker(*args: str, timeout: float) -> tuple[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["library"]:
+        from bench.library import main as library_main
+
+        return library_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated passage counts")
     parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, from {', '.join(ENGINES)}")

@@ -127,12 +127,12 @@ def _raw(page: Page, mode: str) -> RawDocument | None:
 def run(pages: list[Page]) -> list[Row]:
     rows = [score("trafilatura alone (defaults)", pages, lambda p: (trafilatura.extract(p.html) or "", None))]
     raws: dict[str, list[RawDocument | None]] = {}
-    for mode in ("precision", "balanced", "recall"):
+    for mode in ("adaptive", "precision", "balanced", "recall"):
         start = time.perf_counter()
         raws[mode] = [_raw(page, mode) for page in pages]
         extraction = time.perf_counter() - start
         by_page = dict(zip((p.page_id for p in pages), raws[mode], strict=True))
-        row = score(f"library, trafilatura {mode}", pages, lambda p, m=by_page: library_text(m[p.page_id]))
+        row = score(f"library, extraction {mode}", pages, lambda p, m=by_page: library_text(m[p.page_id]))
         row.seconds = (row.seconds or 0) + extraction
         rows.append(row)
         print(_line(row), file=sys.stderr)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 
+import aiohttp
 import discord
 
 from bot.settings import load_settings
@@ -20,6 +21,8 @@ REJECTED_TOKEN = (
     "briefbot: Discord rejected DISCORD_TOKEN. Reset the token in the Developer Portal (Bot → Reset Token) "
     "and update .env."
 )
+
+UNREACHABLE = "briefbot: could not reach Discord; check the network and try again"
 
 
 def main() -> int:
@@ -53,7 +56,14 @@ async def run(client: discord.Client, token: str) -> int:
     except discord.LoginFailure:
         print(REJECTED_TOKEN, file=sys.stderr)
         return 1
+    except (OSError, aiohttp.ClientError, discord.GatewayNotFound, discord.HTTPException) as error:
+        print(f"{UNREACHABLE} ({_reason(error)})", file=sys.stderr)
+        return 1
     return 0
+
+
+def _reason(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200] or type(error).__name__
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import logging
+import math
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -22,11 +23,15 @@ from bot.settings import Settings, load_settings, open_services
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
 from search.errors import USER_ERRORS
 from search.evaluate import evaluate_collection
+from search.files import decode_text
+from search.ingest import IngestError
 from search.language import LANGUAGES
 from search.library import MAX_LIMIT
+from search.markup import terminal_json, terminal_safe
 from search.services import Services
 
 FAILURES = (*USER_ERRORS, FileNotFoundError)
+TEXT_SNIFF_BYTES = 64 * 1024
 
 log = logging.getLogger("briefbot")
 
@@ -58,17 +63,59 @@ def _sentences(value: str) -> int:
     return int(value)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print JSON instead of text")
-    common.add_argument("--seeds", type=Path, metavar="DIR", help="sources directory (env SEEDS_DIR)")
-    common.add_argument("--data", type=Path, metavar="DIR", help="data directory (env DATA_DIR)")
+def _number(low: float, high: float) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not low <= number <= high:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"must be a number from {low:g} to {high:g}")
+        return number
 
-    parser = argparse.ArgumentParser(prog="briefbot", description="A research desk: search and brief your sources.")
+    return parse
+
+
+_k1 = _number(0, 10)
+_b = _number(0, 1)
+
+
+def _text_file(value: str) -> Path:
+    """A text file: its first bytes are checked, so binary data is refused here, not mid-run (a missing file
+    is reported when the command runs)."""
+    path = Path(value)
+    try:
+        with open(path, "rb") as file:
+            head = file.read(TEXT_SNIFF_BYTES)
+    except OSError:
+        return path
+    try:
+        decode_text(head)
+    except IngestError as error:
+        raise argparse.ArgumentTypeError(f"{value}: {error}") from None
+    return path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Shared options may come before or after a command (or a feed action): SUPPRESS keeps a later parser's
+    # default from overwriting a value given earlier; main() fills in what was not given.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON instead of text")
+    common.add_argument(
+        "--seeds", type=Path, metavar="DIR", default=argparse.SUPPRESS, help="sources directory (env SEEDS_DIR)"
+    )
+    common.add_argument(
+        "--data", type=Path, metavar="DIR", default=argparse.SUPPRESS, help="data directory (env DATA_DIR)"
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="briefbot", description="A research desk: search and brief your sources.", parents=[common]
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
-    commands.add_parser("index", parents=[common], help="(re)build the search index")
+    index = commands.add_parser("index", parents=[common], help="parse new or changed files and update the index")
+    index.add_argument("--rebuild", action="store_true", help="rebuild the index from the stored texts")
 
     search = commands.add_parser("search", parents=[common], help="ranked passages for a query")
     search.add_argument("query", help='words to look for; "quoted phrases" must match exactly')
@@ -94,32 +141,40 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_argument("--status", action="store_true", help="health: what cleaning dropped; feeds' last polls")
 
     ingest = commands.add_parser("ingest", parents=[common], help="add a web page to the library")
-    ingest.add_argument("url")
+    ingest.add_argument("url", help="the page's http(s) address")
 
     feed = commands.add_parser("feed", parents=[common], help="feeds the library follows")
     feed_actions = feed.add_subparsers(dest="action", required=True, metavar="ACTION")
-    feed_actions.add_parser("add", parents=[common], help="follow a feed").add_argument("url")
+    feed_actions.add_parser("add", parents=[common], help="follow a feed").add_argument(
+        "url", help="an RSS, Atom or WordPress REST address"
+    )
     feed_actions.add_parser("list", parents=[common], help="the feeds followed")
-    feed_actions.add_parser("remove", parents=[common], help="stop following a feed").add_argument("id", type=int)
+    feed_actions.add_parser("remove", parents=[common], help="stop following a feed").add_argument(
+        "id", type=int, help="the feed's number (see feed list)"
+    )
     feed_actions.add_parser("poll", parents=[common], help="poll every feed now")
 
     digest = commands.add_parser("digest", parents=[common], help="what a digest would post now")
     digest.add_argument("--since", type=_moment, metavar="WHEN", help="new since (default: 24 hours ago)")
     digest.add_argument("--topics", default="", help="comma-separated topics")
     source = commands.add_parser("source", parents=[common], help="one source: metadata and passages")
-    source.add_argument("source_id", metavar="ID")
+    source.add_argument("source_id", metavar="ID", help="the source's id (see sources)")
 
     evaluation = commands.add_parser("eval", parents=[common], help="score the engine on a SMART test collection")
-    evaluation.add_argument("--docs", type=Path, required=True, metavar="FILE")
-    evaluation.add_argument("--queries", type=Path, required=True, metavar="FILE")
-    evaluation.add_argument("--qrels", type=Path, required=True, metavar="FILE")
-    evaluation.add_argument("--k1", type=float, default=1.2)
-    evaluation.add_argument("--b", type=float, default=0.75)
+    evaluation.add_argument("--docs", type=_text_file, required=True, metavar="FILE", help="documents (.I/.T/.W)")
+    evaluation.add_argument("--queries", type=_text_file, required=True, metavar="FILE", help="queries (.I/.W)")
+    evaluation.add_argument(
+        "--qrels", type=_text_file, required=True, metavar="FILE", help="judgments: query, document, code per line"
+    )
+    evaluation.add_argument("--k1", type=_k1, default=1.2, help="BM25 term saturation, 0-10 (default 1.2)")
+    evaluation.add_argument("--b", type=_b, default=0.75, help="BM25 length normalisation, 0-1 (default 0.75)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for name, default in (("json", False), ("seeds", None), ("data", None)):
+        vars(args).setdefault(name, default)
     if args.command == "run":
         from bot.__main__ import main as run_bot
 
@@ -130,8 +185,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     try:
         return _run(args, settings)
+    except BrokenPipeError:  # the reader went away (briefbot ... | head): not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit, so the final flush is quiet
+        return 0
     except FAILURES as error:
-        print(f"briefbot: {error.args[0] if error.args else error}", file=sys.stderr)
+        print(terminal_safe(f"briefbot: {error.args[0] if error.args else error}"), file=sys.stderr)
         return 1
 
 
@@ -148,10 +206,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         seeds_dir=args.seeds,
         data_dir=args.data,
         progress=args.command == "index",
-        force_rebuild=args.command == "index",
+        force_rebuild=args.command == "index" and args.rebuild,
     )
     library = services.library
     if args.command == "index":
+        library.save_index()
         manifest = library.index.manifest()
         summary = {
             "sources": len(library.corpus.sources),
@@ -245,9 +304,9 @@ def _feeds_json(feeds: list) -> list[dict]:
 def _emit(args: argparse.Namespace, payload: BaseModel | dict, plain: str) -> int:
     if args.json:
         data = payload.model_dump(mode="json", by_alias=True) if isinstance(payload, BaseModel) else payload
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(terminal_json(data))
     else:
-        print(plain)
+        print(terminal_safe(plain))
     return 0
 
 

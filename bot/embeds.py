@@ -11,11 +11,12 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.text import moment
 from search.brief import Brief
 from search.digest import Digest
 from search.language import language_name
+from search.markup import escape_markdown, plain_url
 from search.models import Hit, Passage, SearchResult, SourceInfo
-from search.snippet import escape_markdown
 from search.store import Feed, Subscription
 
 TITLE = 256
@@ -43,6 +44,11 @@ def clip(text: str, limit: int) -> str:
     space = room.rfind(" ")
     cut = room[:space] if space > 0 else room
     return cut.rstrip(" ,;:-") + "…"
+
+
+def _title(text: str, limit: int) -> str:
+    """A title or field name from source (or user) text: markdown shown literally, within ``limit``."""
+    return clip(escape_markdown(text), limit)
 
 
 def embed_length(embed: discord.Embed) -> int:
@@ -75,7 +81,7 @@ def _date(value: object) -> str | None:
 
 def _meta(outlet: str | None, published: object, url: str | None, passage_id: str | None = None) -> str:
     parts = [escape_markdown(p) for p in (outlet, _date(published)) if p]
-    if url:
+    if plain_url(url):
         parts.append(f"[link]({url})")
     if passage_id:
         parts.append(f"`{passage_id}`")
@@ -86,14 +92,14 @@ def search_page(result: SearchResult, page: int, per_page: int, filters: str = "
     """One page of search hits: matched words in bold, citation line under each excerpt."""
     pages = max(1, math.ceil(len(result.hits) / per_page))
     hits = result.hits[(page - 1) * per_page : page * per_page]
-    embed = discord.Embed(title=clip(f"Search: {result.query}", TITLE), colour=COLOR)
+    embed = discord.Embed(title=_title(f"Search: {result.query}", TITLE), colour=COLOR)
     if not hits:
         embed.description = clip(escape_markdown(result.message or "No results."), DESCRIPTION)
         return embed
     first, last = hits[0].rank, hits[-1].rank
     embed.description = clip(f"Results {first}–{last} of {len(result.hits)}{filters}", DESCRIPTION)
     for hit in hits[:FIELDS]:
-        embed.add_field(name=clip(f"{hit.rank}. {hit.title}", FIELD_NAME), value=_hit_value(hit), inline=False)
+        embed.add_field(name=_title(f"{hit.rank}. {hit.title}", FIELD_NAME), value=_hit_value(hit), inline=False)
     embed.set_footer(text=f"Page {page}/{pages} · matched: {_matched(hits)}"[:FOOTER])
     return fit([embed])[0]
 
@@ -115,8 +121,8 @@ def _hit_value(hit: Hit) -> str:
 
 def passage_embed(passage: Passage, source: SourceInfo) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(source.title, TITLE),
-        url=source.url,
+        title=_title(source.title, TITLE),
+        url=plain_url(source.url),
         description=clip(escape_markdown(passage.text), DESCRIPTION),
         colour=COLOR,
     )
@@ -130,7 +136,7 @@ def passage_embed(passage: Passage, source: SourceInfo) -> discord.Embed:
 
 def brief_embed(brief: Brief) -> discord.Embed:
     """Sentences with [n] markers, then the numbered sources with links; within 6,000 characters."""
-    embed = discord.Embed(title=clip(f"Brief: {brief.topic}", TITLE), colour=COLOR)
+    embed = discord.Embed(title=_title(f"Brief: {brief.topic}", TITLE), colour=COLOR)
     if not brief.sentences:
         lines = [escape_markdown(brief.message or "Nothing to brief.")]
         if brief.suggestions:
@@ -179,14 +185,14 @@ def sources_page(sources: list[SourceInfo], page: int) -> discord.Embed:
         value = f"{s.passages} passages · {s.words:,} words · {language_name(s.language)}"
         value += f" · {detail}" if detail else ""
         embed.add_field(
-            name=clip(s.title, FIELD_NAME), value=clip(f"{value}\n`{s.source_id}`", FIELD_VALUE), inline=False
+            name=_title(s.title, FIELD_NAME), value=clip(f"{value}\n`{s.source_id}`", FIELD_VALUE), inline=False
         )
     embed.set_footer(text=f"Page {page}/{pages} · /source id:<id> for one source")
     return fit([embed])[0]
 
 
 def source_embed(info: SourceInfo, summary: Brief) -> discord.Embed:
-    embed = discord.Embed(title=clip(info.title, TITLE), url=info.url, colour=COLOR)
+    embed = discord.Embed(title=_title(info.title, TITLE), url=plain_url(info.url), colour=COLOR)
     text = " ".join(escape_markdown(s.text) for s in summary.sentences)
     embed.description = clip(text or "No summary: the source has no complete sentences.", DESCRIPTION)
     for name, value in (
@@ -195,7 +201,7 @@ def source_embed(info: SourceInfo, summary: Brief) -> discord.Embed:
         ("Published", _date(info.published)),
         ("Language", language_name(info.language)),
         ("Passages", f"{info.passages} ({info.words:,} words)"),
-        ("Link", f"[open]({info.url})" if info.url else None),
+        ("Link", f"[open]({info.url})" if plain_url(info.url) else None),
     ):
         if value:
             embed.add_field(name=name, value=clip(escape_markdown(value) if name != "Link" else value, FIELD_VALUE))
@@ -239,7 +245,7 @@ def help_embed() -> discord.Embed:
 
 def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
     """A digest as messages of whole items: ≤ 10 embeds and ≤ 6,000 characters each, never split mid-item."""
-    since = f" since {digest.since:%Y-%m-%d %H:%M} UTC" if digest.since else ""
+    since = f" since {moment(digest.since)}" if digest.since else ""
     if digest.empty:
         return [
             [discord.Embed(title=clip(heading, TITLE), description=f"Nothing new in the library{since}.", colour=COLOR)]
@@ -254,12 +260,12 @@ def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
         )
     ]
     for item in digest.items:
-        embed = discord.Embed(title=clip(item.title, TITLE), url=item.url, colour=COLOR)
+        embed = discord.Embed(title=_title(item.title, TITLE), url=plain_url(item.url), colour=COLOR)
         text = " ".join(escape_markdown(s) for s in item.summary)
         if item.also:
             others = ", ".join(
                 f"[{escape_markdown(clip(r.outlet or r.title, 60))}]({r.url})"
-                if r.url
+                if plain_url(r.url)
                 else escape_markdown(clip(r.title, 60))
                 for r in item.also
             )
@@ -270,13 +276,13 @@ def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
         )
         parts.append(embed)
     for topic in digest.topics:
-        embed = discord.Embed(title=clip(f"Topic: {topic.topic}", TITLE), colour=COLOR)
+        embed = discord.Embed(title=_title(f"Topic: {topic.topic}", TITLE), colour=COLOR)
         if not topic.passages:
             embed.description = "Nothing new on this topic."
         for p in topic.passages[:FIELDS]:
             meta = _meta(None, None, p.url, p.passage_id)
             embed.add_field(
-                name=clip(p.title, FIELD_NAME), value=clip(f"{p.snippet}\n{meta}", FIELD_VALUE), inline=False
+                name=_title(p.title, FIELD_NAME), value=clip(f"{p.snippet}\n{meta}", FIELD_VALUE), inline=False
             )
         parts.append(fit([embed])[0])
     messages: list[list[discord.Embed]] = [[]]

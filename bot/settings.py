@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from search.fetch import FetchPolicy
 from search.library import Library, utc_now
 from search.services import Services
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -35,9 +38,18 @@ class Settings(BaseSettings):
     seeds_poll_seconds: float = Field(default=60.0, gt=0, description="how often SEEDS_DIR is checked")
     fetch_max_mb: float = Field(default=5.0, gt=0, description="largest page or feed downloaded")
     fetch_timeout_seconds: float = Field(default=30.0, gt=0, description="longest a download may take")
+    pdf_max_pages: int = Field(default=300, gt=0, description="pages read from a PDF; a longer one is cut")
     fetch_allow_networks: str = Field(
         default="", description="comma-separated networks fetching may reach although private (e.g. 10.0.0.0/8)"
     )
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("fetch_allow_networks")
     @classmethod
@@ -78,6 +90,7 @@ def open_services(
     force_rebuild: bool = False,
 ) -> Services:
     """Open the library (blocking: loads or builds the index) and the services over it, on one clock."""
+    os.environ["PDF_MAX_PAGES"] = str(settings.pdf_max_pages)  # read by search.pdf, in parsing workers too
     library = Library(
         seeds_dir or settings.seeds_dir, data_dir or settings.data_dir, progress=progress, clock=clock
     ).open(force_rebuild=force_rebuild)
@@ -94,6 +107,9 @@ def load_settings() -> Settings | None:
     try:
         return Settings()
     except ValidationError as error:
-        fields = ", ".join(str(e["loc"][0]).upper() for e in error.errors())
+        fields = "; ".join(
+            f"{str(e['loc'][0]).upper() if e['loc'] else '?'} ({e['msg'].removeprefix('Value error, ')})"
+            for e in error.errors()
+        )
         print(f"briefbot: invalid setting(s) in the environment or .env: {fields}", file=sys.stderr)
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from search.brief import Brief
@@ -10,6 +11,14 @@ from search.evaluate import EvalResult
 from search.language import language_name
 from search.models import Passage, SearchResult, SourceInfo
 from search.store import Feed
+
+
+def moment(when: dt.datetime) -> str:
+    """``when`` in its own offset: "2025-06-01 09:00 UTC", "2025-06-01 09:00 +09:00" (naive means UTC)."""
+    offset = when.utcoffset()
+    if not offset:
+        return f"{when:%Y-%m-%d %H:%M} UTC"
+    return f"{when:%Y-%m-%d %H:%M} {when.isoformat()[-6:]}"
 
 
 def _byline(title: str, outlet: str | None, published: object | None) -> str:
@@ -102,7 +111,7 @@ def eval_text(result: EvalResult) -> str:
 
 
 def digest_text(digest: Digest) -> str:
-    since = f" since {digest.since:%Y-%m-%d %H:%M} UTC" if digest.since else ""
+    since = f" since {moment(digest.since)}" if digest.since else ""
     if digest.empty:
         return f"Nothing new in the library{since}."
     lines = [f"{len(digest.items)} new source(s){since}", ""]

@@ -75,6 +75,7 @@ HAN_KANA = (
 _CJK = re.compile(f"[{HANGUL}{HAN_KANA}]")
 _HANGUL = re.compile(f"[{HANGUL}]")
 _HAN_KANA_RUN = re.compile(f"[{HAN_KANA}]+")
+HAN_KANA_CHAR = re.compile(f"[{HAN_KANA}]")
 _SCRIPT_RUN = re.compile(f"([{HANGUL}{HAN_KANA}]+)|([^{HANGUL}{HAN_KANA}]+)")
 
 # Kiwi's tags for Korean content morphemes (nouns, numerals, roots, verb and adjective stems), and for

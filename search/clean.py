@@ -8,7 +8,8 @@ can measure what it earns; docs/extraction.md keeps the figures.
 - ``tail``: everything from a "Related stories"-style header, or from the first repeat of page chrome (a nav
   or section label such as "Analysis | Asia-Pacific") seen before the article began, is cut.
 - ``metadata``: "Posted on : 2014-10-09 …" and "By Kim Oi-hyun, staff reporter" near the top become fields.
-- ``prompts``: comment/share/login/subscribe prompts and contact lines (short lines only).
+- ``prompts``: comment/share/login/subscribe/newsletter prompts, contact and reporting-credit lines, comment
+  counts, reprint notices (short lines only).
 - ``copyright``: copyright notices (a line that starts with one, or a short line that holds one; "©" inside
   a sentence is content).
 - ``credits``: photo captions that end in an agency credit ("(Reuters)", "REUTERS/Kim Hong-Ji").
@@ -52,8 +53,16 @@ _PROMPTS = re.compile(
             r"^(?:advertisement|sponsored)$",
             r"^[\w.+-]+@[\w-]+\.[\w.]+$",
             r"^\W+$",
+            r"^\d*\s*comments?$",
+            r"\bfollow (?:him|her|them|me|us) on\b",
+            r"^(?:additional )?(?:reporting|editing) by\b",
+            r"\b(?:subscribe|sign up)\b.*\bnewsletters?\b|\bright in your inbox\b",
         ]
     ),
+    re.IGNORECASE,
+)
+_PITCHES = re.compile(  # matched at a line's start, whatever its length
+    r"this copy is for your personal,? non-commercial use|if you (?:enjoyed|liked) (?:this|the) (?:article|story)\b",
     re.IGNORECASE,
 )
 _COPYRIGHT_START = re.compile(r"(?:©|\(c\)|copyright\b)", re.IGNORECASE)
@@ -132,7 +141,9 @@ def is_heading(line: str) -> bool:
 
 def drop_rule(line: str, disabled: frozenset[str] = frozenset()) -> str | None:
     """The name of the rule that drops ``line`` wherever it stands, or None."""
-    if "prompts" not in disabled and line.count(" ") < PROMPT_MAX_WORDS and _PROMPTS.search(line):
+    if "prompts" not in disabled and (
+        (line.count(" ") < PROMPT_MAX_WORDS and _PROMPTS.search(line)) or _PITCHES.match(line)
+    ):
         return "prompts"
     if "copyright" not in disabled and _is_copyright(line):
         return "copyright"

@@ -1,4 +1,7 @@
-"""A corpus: sources and their passages, loaded from a directory of files (and later, from the store).
+"""A corpus: sources and their passages, parsed from a directory of files.
+
+``parse_files`` parses many files (in a process pool when there are many, with a progress bar) for the
+library's incremental scans; ``load_directory`` loads a whole directory in memory (tests, benchmarks).
 
 A file that cannot be read is skipped with one warning naming the file and the reason; the rest still load.
 An optional ``sources.toml`` beside the files states metadata the documents do not::
@@ -12,23 +15,33 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm import tqdm
+
 from search.clean import clean_lines
+from search.corpus_store import FileState
 from search.files import decode_text, read_bounded
 from search.ingest import IngestError, RawDocument, read_documents
 from search.language import detect_language
 from search.models import Passage, Source
 from search.passages import assemble
+from search.pdf import from_pdf, is_pdf
 from search.sidecar import read_sidecar
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".json", ".html", ".htm", ".md", ".markdown"})
+SUPPORTED_SUFFIXES = frozenset({".txt", ".json", ".html", ".htm", ".md", ".markdown", ".pdf"})
 SIDECAR = "sources.toml"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ID_CHARS = 64
+PIPELINE_VERSION = 2  # bump when reading, cleaning or passage splitting changes: stored files are parsed again
+POOL_MIN_FILES = 64  # fewer files are parsed in this process (a pool costs more to start than they take)
 
 
 @dataclass
@@ -84,21 +97,79 @@ def load_directory(directory: Path) -> Corpus:
     if not directory.is_dir():
         raise FileNotFoundError(f"sources directory not found: {directory}")
     sidecar = _read_sidecar(directory / SIDECAR, corpus)
-    for path in sorted(directory.iterdir()):
-        if path.name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.is_file():
-            continue
+    for path in sorted(source_files(directory).values()):
         try:
             for source, passages in load_file(path):
-                corpus.add(_apply_sidecar(source, sidecar.get(source.source_id)), passages)
+                corpus.add(apply_sidecar(source, sidecar.get(source.source_id)), passages)
         except (IngestError, OSError, ValueError) as error:
             log.warning("skipped %s: %s", path.name, error)
             corpus.skipped.append((path.name, str(error)))
     return corpus
 
 
+def source_files(directory: Path) -> dict[str, Path]:
+    """The supported files of a directory (not recursive, hidden files left out), by name."""
+    with os.scandir(directory) as entries:
+        return {
+            entry.name: Path(entry.path)
+            for entry in entries
+            if not entry.name.startswith(".")
+            and Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES
+            and entry.is_file()
+        }
+
+
+@dataclass
+class ParsedFile:
+    """One file of a scan: its state, and its sources (None when its content hash was already known)."""
+
+    name: str
+    state: FileState
+    sources: list[tuple[Source, list[Passage]]] | None
+
+
+def parse_file(path: Path, known_sha256: str | None = None) -> ParsedFile:
+    """Hash a file and, unless the hash is ``known_sha256``, parse it. A file that cannot be read gives no
+    sources and its reason in ``state.error``."""
+    stat = path.stat()
+    sources: list[tuple[Source, list[Passage]]] | None = []
+    error = None
+    try:
+        data = read_bounded(path, MAX_FILE_BYTES)
+        sha256 = hashlib.sha256(data).hexdigest()
+        sources = None if sha256 == known_sha256 else parse_bytes(data, path)
+    except (IngestError, OSError, ValueError) as failure:
+        sha256, error = "", str(failure)
+    return ParsedFile(path.name, FileState(stat.st_size, stat.st_mtime_ns, sha256, PIPELINE_VERSION, error), sources)
+
+
+def parse_files(paths: list[tuple[Path, str | None]], *, progress: bool = False) -> Iterator[ParsedFile]:
+    """``parse_file`` over (path, known hash) pairs, in order; on every core when there are many."""
+    bar = tqdm(total=len(paths), desc="parsing", unit="file", disable=not progress)
+    if len(paths) < POOL_MIN_FILES or (os.cpu_count() or 1) < 2:
+        for path, known in paths:
+            yield parse_file(path, known)
+            bar.update()
+    else:
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(os.cpu_count(), mp_context=context) as pool:
+            chunk = max(1, min(64, len(paths) // (8 * (os.cpu_count() or 1))))
+            for parsed in pool.map(parse_file, *zip(*paths, strict=True), chunksize=chunk):
+                yield parsed
+                bar.update()
+    bar.close()
+
+
 def load_file(path: Path) -> list[tuple[Source, list[Passage]]]:
-    text = decode_text(read_bounded(path, MAX_FILE_BYTES))
-    docs = read_documents(text, suffix=path.suffix.lower())
+    return parse_bytes(read_bounded(path, MAX_FILE_BYTES), path)
+
+
+def parse_bytes(data: bytes, path: Path) -> list[tuple[Source, list[Passage]]]:
+    """One file's bytes -> its sources (ids from the file name)."""
+    if is_pdf(data):
+        docs = [from_pdf(data, name=path.name)]
+    else:
+        docs = read_documents(decode_text(data), suffix=path.suffix.lower())
     return [build_source(doc, source_id(path.stem, doc.key), str(path)) for doc in docs]
 
 
@@ -121,5 +192,5 @@ def _read_sidecar(path: Path, corpus: Corpus) -> dict[str, dict]:
     return entries
 
 
-def _apply_sidecar(source: Source, entry: dict | None) -> Source:
+def apply_sidecar(source: Source, entry: dict | None) -> Source:
     return source.model_copy(update=entry) if entry else source

@@ -2,8 +2,8 @@
 
 Conventions (see shared/data/cranfield/README.md): documents are indexed as title + text (``.T`` + ``.W``);
 queries are numbered by their position in the query file, whatever their ``.I`` says; judgment codes 1-4
-are relevant and any other code (Cranfield's -1) is left out; each query ranks the top 1,000. nDCG@10
-uses binary gains.
+are relevant and any other code (Cranfield's -1) is left out, unless every code is 0 (CISI: only relevant
+pairs are listed); each query ranks the top 1,000. nDCG@10 uses binary gains.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from search.analyze import Analyzer
+from search.decode import decode
 from search.index import BM25Index, field_terms
 from search.ranking import DEFAULT_SETTINGS, RankingSettings, rank
 
@@ -38,7 +39,7 @@ def read_smart(path: Path, fields: str) -> list[tuple[str, str]]:
     """``(id, text)`` per record, text being the named fields (e.g. "TW") joined in file order."""
     records: list[tuple[str, list[str]]] = []
     current = None
-    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in read_text(path).splitlines():
         match = _FIELD.match(line)
         if match and match.group(1) == "I":
             records.append((match.group(2).strip(), []))
@@ -51,13 +52,24 @@ def read_smart(path: Path, fields: str) -> list[tuple[str, str]]:
 
 
 def read_qrels(path: Path) -> dict[str, set[str]]:
-    """Relevant document ids per query number; only codes 1-4 count."""
-    relevant: dict[str, set[str]] = defaultdict(set)
-    for line in Path(path).read_text().splitlines():
+    """Relevant document ids per query number: codes 1-4 count, any other code (Cranfield's -1) does not.
+    A file whose codes are all 0 (CISI) lists only the relevant pairs, so there every pair listed counts."""
+    pairs: list[tuple[str, str, int]] = []
+    for line in read_text(path).splitlines():
         parts = line.split()
-        if len(parts) >= 3 and parts[2].lstrip("-").isdigit() and 1 <= int(parts[2]) <= 4:
-            relevant[parts[0]].add(parts[1])
+        if len(parts) >= 3 and parts[2].lstrip("-").isdigit():
+            pairs.append((parts[0], parts[1], int(parts[2])))
+    listed_only = bool(pairs) and all(code == 0 for _, _, code in pairs)
+    relevant: dict[str, set[str]] = defaultdict(set)
+    for query, doc, code in pairs:
+        if listed_only or 1 <= code <= 4:
+            relevant[query].add(doc)
     return relevant
+
+
+def read_text(path: Path) -> str:
+    """A collection file as text, in the encoding its byte-order mark or content shows."""
+    return decode(Path(path).read_bytes())
 
 
 def average_precision(ranking: list[str], relevant: set[str]) -> float:

@@ -52,22 +52,52 @@ class FetchPolicy:
     user_agent: str = "briefbot/0.1 (+https://github.com/briefbot)"
 
     def refusal(self, address: IPAddress) -> str | None:
-        """Why connecting to ``address`` is refused, or None if it is allowed."""
+        """Why connecting to ``address`` is refused, or None if it is allowed. An IPv6 address that carries an
+        IPv4 address (mapped, 6to4, Teredo, NAT64, IPv4-compatible) is judged by that IPv4 address."""
         if any(address in network for network in self.allowed_networks):
             return None
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        for kind, flag in (
-            ("loopback", address.is_loopback),
-            ("link-local (metadata)", address.is_link_local),
-            ("private", address.is_private),
-            ("multicast", address.is_multicast),
-            ("reserved", address.is_reserved),
-            ("unspecified", address.is_unspecified),
-        ):
-            if flag:
-                return f"{address} is a {kind} address"
+        inner = embedded_ipv4(address)
+        if inner is None:
+            kind = _refused_kind(address)
+            return f"{address} is a {kind} address" if kind else None
+        kind = _refused_kind(inner)
+        return f"{address} carries {inner}, a {kind} address" if kind else None
+
+
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_LAST_32_BITS = (
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible (deprecated)
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # IPv4-translated (SIIT)
+)
+
+
+def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (and a router may deliver to), if any."""
+    if not isinstance(address, ipaddress.IPv6Address):
         return None
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]  # the client; the server is public by definition
+    if int(address) > 1 and any(address in network for network in _NAT64 + _LAST_32_BITS):  # not :: or ::1
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def _refused_kind(address: IPAddress) -> str | None:
+    for kind, flag in (
+        ("loopback", address.is_loopback),
+        ("link-local (metadata)", address.is_link_local),
+        ("private", address.is_private),
+        ("multicast", address.is_multicast),
+        ("reserved", address.is_reserved),
+        ("unspecified", address.is_unspecified),
+    ):
+        if flag:
+            return kind
+    return None
 
 
 @dataclass

@@ -49,7 +49,8 @@ _BLOCK_TAGS = (
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TRAFILATURA_BLOCKS = frozenset({"head", "p", "item", "quote", "code", "row", "list", "table"})
 _TRAFILATURA_KINDS = {"head": "heading", "item": "item"}
-EXTRACTION_MODE = "precision"  # measured with python -m bench.extraction (docs/extraction.md)
+EXTRACTION_MODE = "adaptive"  # measured with python -m bench.extraction (docs/extraction.md)
+COLLAPSE_RATIO = 5
 _MODES = {
     "precision": {"favor_precision": True},
     "balanced": {},
@@ -137,9 +138,18 @@ def from_wordpress(text: str) -> list[RawDocument]:
 
 
 def from_html(page: str, *, url: str | None = None, mode: str = EXTRACTION_MODE) -> RawDocument:
-    """A web page: trafilatura finds the article text, its headings and list items, and its metadata."""
-    doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False, **_MODES[mode])
-    if doc is None or doc.body is None or not (doc.text or "").strip():
+    """A web page: trafilatura finds the article text, its headings and list items, and its metadata.
+
+    ``adaptive`` (the default) extracts favouring precision, unless that kept under a fifth of the words
+    trafilatura's default finds: then precision mode has lost the article (it sometimes keeps only a
+    notice), and the default extraction is used. docs/extraction.md has the figures for each mode."""
+    if mode == "adaptive":
+        doc, fuller = _extract(page, url, "precision"), _extract(page, url, "balanced")
+        if _words(fuller) > COLLAPSE_RATIO * max(_words(doc), 1):
+            doc = fuller
+    else:
+        doc = _extract(page, url, mode)
+    if doc is None:
         raise IngestError("no article text found in the HTML")
     lines, kinds = [], []
     for kind, text in _extracted_blocks(doc.body):
@@ -157,6 +167,15 @@ def from_html(page: str, *, url: str | None = None, mode: str = EXTRACTION_MODE)
         outlet=outlet,
         published=_date(doc.date),
     )
+
+
+def _extract(page: str, url: str | None, mode: str):
+    doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False, **_MODES[mode])
+    return doc if doc is not None and doc.body is not None and (doc.text or "").strip() else None
+
+
+def _words(doc) -> int:
+    return len(doc.text.split()) if doc is not None else 0
 
 
 def _extracted_blocks(element) -> list[tuple[str, str]]:

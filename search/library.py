@@ -1,17 +1,23 @@
 """The service layer: the corpus, its index and the store, called by the bot and the CLI alike.
 
-``Library(seeds_dir, data_dir).open()`` loads the seed files and the sources added since (from the store),
-opens the saved index if it matches them (corpus fingerprint, analyzer settings, k1, b) and rebuilds it
-otherwise. The library grows while it serves: ``add_source`` (a fetched page or feed item) and
-``refresh_seeds`` (files added to or changed in the seeds directory) build the next snapshot of corpus, index
-and filter arrays beside the current one and swap a single reference. Every query reads that reference once,
-so it sees the old library or the new one, never half of an update. Methods return pydantic models; nothing
-here reads the environment.
+``Library(seeds_dir, data_dir).open()`` brings the persisted corpus (``search.corpus_store``) up to date with
+the sources folder (only new or changed files are parsed: by name, size and mtime, confirmed by a content
+hash; on every core when there are many) and opens the saved, memory-mapped index: sources appended since it
+was saved are indexed as a delta; a removed or replaced source means a rebuild from the stored texts. So a
+start parses nothing that was parsed before, and builds no passage objects: they are loaded per query.
+
+The library grows while it serves: ``add_source`` (a fetched page or feed item) and ``refresh_seeds`` (files
+added to, changed in or removed from the seeds directory) build the next snapshot of corpus view and index
+beside the current one and swap a single reference. Every query reads that reference once, so it sees the
+old library or the new one, never half of an update. Methods return pydantic models; nothing here reads the
+environment.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -24,13 +30,14 @@ from tqdm import tqdm
 from search import suggest
 from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
-from search.corpus import SUPPORTED_SUFFIXES, Corpus, load_directory, load_file
+from search.corpus import PIPELINE_VERSION, SIDECAR, apply_sidecar, parse_files, read_sidecar, source_files
+from search.corpus_store import CorpusStore, CorpusView, Row, language_number
 from search.index import BM25Index, IndexFormatError
 from search.index_files import remove_orphans
 from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
-from search.ranking import passage_terms, rank
+from search.ranking import diversified, passage_terms, rank
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
 
@@ -38,7 +45,10 @@ log = logging.getLogger(__name__)
 
 MAX_LIMIT = 50
 BRIEF_PASSAGES = 12  # passages a brief draws its sentences from
-LANGUAGE_CODES = list(LANGUAGES)
+SUMMARY_PASSAGES = 30  # a source summary reads at most this many passages, evenly spread over the source
+SUGGEST_PASSAGES = 2000  # "did you mean" and topics look at most at this many passages, evenly spread
+WRITE_BATCH_FILES = 500  # parsed files committed per transaction during a large import
+COMPACT_FRACTION = 0.25  # the index is rebuilt without tombstones when they reach this share of it
 
 
 class UnknownSourceError(LookupError):
@@ -55,50 +65,27 @@ def utc_now() -> dt.datetime:
 class _State:
     """One consistent library: never changed once built (the caches fill lazily)."""
 
-    corpus: Corpus
+    corpus: CorpusView
     index: BM25Index
-    ranges: dict[str, tuple[int, int]]  # source id -> its passages' [start, end) in corpus.passages
-    passage_source: np.ndarray  # source number per passage (numbers follow corpus.sources order)
-    passage_day: np.ndarray  # published date's ordinal per passage, -1 if undated
-    passage_language: np.ndarray  # the source's language (index in LANGUAGE_CODES) per passage, -1 if unknown
-    source_number: dict[str, int]
     cache: dict = field(default_factory=dict)
 
-    @classmethod
-    def of(cls, corpus: Corpus, index: BM25Index) -> _State:
-        ranges: dict[str, tuple[int, int]] = {}
-        for i, passage in enumerate(corpus.passages):  # a source's passages are contiguous
-            ranges[passage.source_id] = (ranges.get(passage.source_id, (i, i))[0], i + 1)
-        numbers = {source_id: n for n, source_id in enumerate(corpus.sources)}
-        source_of = np.zeros(len(corpus.passages), np.int32)
-        day_of = np.full(len(corpus.passages), -1, np.int32)
-        language_of = np.full(len(corpus.passages), -1, np.int8)
-        for source_id, (start, end) in ranges.items():
-            source_of[start:end] = numbers[source_id]
-            day_of[start:end] = _day(corpus.sources[source_id].published)
-            language_of[start:end] = _language(corpus.sources[source_id].language)
-        return cls(corpus, index, ranges, source_of, day_of, language_of, numbers)
 
-    def with_source(self, source: Source, passages: list[Passage], index: BM25Index) -> _State:
-        """The next state: this one plus a source (arrays extended, not recomputed)."""
-        start, count, number = len(self.corpus.passages), len(passages), len(self.source_number)
-        return _State(
-            self.corpus.with_source(source, passages),
-            index,
-            {**self.ranges, source.source_id: (start, start + count)},
-            np.concatenate([self.passage_source, np.full(count, number, np.int32)]),
-            np.concatenate([self.passage_day, np.full(count, _day(source.published), np.int32)]),
-            np.concatenate([self.passage_language, np.full(count, _language(source.language), np.int8)]),
-            {**self.source_number, source.source_id: number},
-        )
+@dataclass
+class _Scan:
+    """What one scan of the sources folder changed in the persisted corpus."""
+
+    added: int = 0  # new files
+    changed: int = 0  # files changed or removed
+    appended: list[Row] = field(default_factory=list)
+    retired: bool = False  # a source was removed or replaced: the index must be rebuilt
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _day(published: dt.date | None) -> int:
-    return published.toordinal() if published else -1
-
-
-def _language(code: str | None) -> int:
-    return LANGUAGE_CODES.index(code) if code in LANGUAGE_CODES else -1
+def evenly_spread(count: int, most: int) -> list[int]:
+    """At most ``most`` of 0..count-1, first and last included, evenly spread."""
+    if count <= most:
+        return list(range(count))
+    return sorted({round(i * (count - 1) / (most - 1)) for i in range(most)})
 
 
 class Library:
@@ -120,10 +107,10 @@ class Library:
         self.clock = clock
         self.analyzer = Analyzer()
         self.store: Store | None = None
+        self.corpus_store: CorpusStore | None = None
         self.rebuilt = False
-        self._state = _State.of(Corpus(), BM25Index([], [], k1=k1, b=b))
+        self._state = _State(CorpusView(None, []), BM25Index([], [], k1=k1, b=b))
         self._write_lock = threading.Lock()
-        self._seed_files: dict[str, tuple[int, int]] = {}
         self._unsaved = False  # the index has grown since it was last saved
 
     @property
@@ -131,7 +118,7 @@ class Library:
         return self.data_dir / "index"
 
     @property
-    def corpus(self) -> Corpus:
+    def corpus(self) -> CorpusView:
         return self._state.corpus
 
     @property
@@ -140,35 +127,55 @@ class Library:
 
     # -- opening and growing ----------------------------------------------------------------------------
     def open(self, *, force_rebuild: bool = False) -> Library:
-        """Load the sources, the state and the index, rebuilding the index if it is missing or stale."""
+        """Bring the persisted corpus up to date with the sources folder and open the index (rebuilt from
+        the stored texts if it is missing, stale or ``force_rebuild``)."""
+        if not self.seeds_dir.is_dir():
+            raise FileNotFoundError(f"sources directory not found: {self.seeds_dir}")
         self.store = Store(self.data_dir / "briefbot.sqlite3")
+        self.corpus_store = CorpusStore(self.data_dir / "corpus.sqlite3")
         with self._write_lock:
-            self._seed_files = self._scan_seeds()
-            self._reload(force_rebuild=force_rebuild)
+            self.corpus_store.purge_dropped()
+            imported = self._import_stored() if self.corpus_store.created else []
+            scan = self._scan()
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), scan.skipped)
+            self._state = _State(*self._index_for(view, None if force_rebuild else self._load_saved()))
+            self.store.sources.mark_seen([row.source_id for row in imported + scan.appended], self.clock())
         return self
 
-    def _reload(self, *, force_rebuild: bool) -> None:
-        """Under the write lock: load every source, reuse the saved index if it matches (else build and
-        save one), swap in the new state and record when each source was first seen."""
-        corpus = self._load_corpus()
-        fingerprint = corpus.fingerprint()
-        index = None if force_rebuild else self._load_matching(fingerprint)
-        self.rebuilt = index is None
-        if index is None:
-            index = self._build(corpus, fingerprint)
-            index.save(self.index_dir)
-        self._state = _State.of(corpus, index)
+    def _import_stored(self) -> list[Row]:
+        """A new corpus store: copy in the sources added after start-up (kept in the state database)."""
+        return [
+            self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION)
+            for source, passages in self.store.sources.stored()
+        ]
+
+    def _index_for(self, view: CorpusView, index: BM25Index | None) -> tuple[CorpusView, BM25Index]:
+        """``index`` (the saved one, or the current one) extended by the sources appended since it was made;
+        else, or when tombstones reach COMPACT_FRACTION, a new index of the live sources, saved."""
+        if view.retired and (index is None or view.retired >= COMPACT_FRACTION * view.documents):
+            self.corpus_store.compact()
+            view, index = CorpusView(self.corpus_store, self.corpus_store.rows(), view.skipped), None
+        epoch = self.corpus_store.epoch()
+        if index is not None:
+            saved_epoch, _, last = (index.fingerprint or "").partition("/")
+            numbers = [row.number for row in view.rows]
+            covered = bisect.bisect_right(numbers, int(last)) if last.isdigit() else -1
+            if saved_epoch == epoch and covered >= 0 and index.n_docs == view.first[covered]:
+                self.rebuilt = False
+                delta = view.rows[covered:]
+                if delta:
+                    index = index.extended(self._terms(delta))
+                    self._unsaved = True
+                index.fingerprint = f"{epoch}/{view.last_number}"
+                return view, index
+            log.info("the saved index is stale; rebuilding it")
+        self.rebuilt = True
+        index = self._build(view)
+        index.save(self.index_dir)
         self._unsaved = False
-        self.store.sources.mark_seen(list(corpus.sources), self.clock())
+        return view, index
 
-    def _load_corpus(self) -> Corpus:
-        corpus = load_directory(self.seeds_dir)
-        for source, passages in self.store.sources.stored():
-            if source.source_id not in corpus.sources:
-                corpus.add(source, passages)
-        return corpus
-
-    def _load_matching(self, fingerprint: str) -> BM25Index | None:
+    def _load_saved(self) -> BM25Index | None:
         removed = remove_orphans(self.index_dir)
         if removed:
             log.warning("removed %d folder(s) left by an interrupted index save", len(removed))
@@ -179,21 +186,98 @@ class Library:
         except IndexFormatError as error:
             log.warning("rebuilding the index: %s", error)
             return None
-        wanted = (fingerprint, self.analyzer.settings(), self.k1, self.b)
-        if (index.fingerprint, index.analyzer, index.k1, index.b) != wanted:
-            log.info("the saved index is stale; rebuilding it")
+        if (index.analyzer, index.k1, index.b) != (self.analyzer.settings(), self.k1, self.b):
             return None
         return index
 
-    def _build(self, corpus: Corpus, fingerprint: str) -> BM25Index:
-        passages = tqdm(corpus.passages, desc="indexing", unit="passage", disable=not self.progress)
+    def _terms(self, rows: list[Row]):
+        """(passage id, terms) of these sources' passages, in index order."""
+        stream = self.corpus_store.passages_for_index(row.number for row in rows)
+        total = sum(row.passages for row in rows)
+        bar = tqdm(stream, total=total, desc="indexing", unit="passage", disable=not self.progress or total < 10_000)
+        return ((p.passage_id, passage_terms(self.analyzer, p, source)) for p, source in bar)
+
+    def _build(self, view: CorpusView) -> BM25Index:
         return BM25Index.build(
-            ((p.passage_id, passage_terms(self.analyzer, p, corpus.sources[p.source_id])) for p in passages),
+            self._terms(view.rows),
             k1=self.k1,
             b=self.b,
             analyzer=self.analyzer.settings(),
-            fingerprint=fingerprint,
+            fingerprint=f"{self.corpus_store.epoch()}/{view.last_number}",
         )
+
+    def _scan(self) -> _Scan:
+        """Under the write lock: parse the new and changed files of the sources folder into the persisted
+        corpus and retire the sources of removed ones."""
+        store, scan = self.corpus_store, _Scan()
+        known = store.files()
+        present = source_files(self.seeds_dir)
+        forced = self._sidecar_changes(scan)
+        todo: list[tuple[Path, str | None]] = []
+        for name, path in sorted(present.items()):
+            old, stat = known.get(name), path.stat()
+            current = old is not None and old.pipeline == PIPELINE_VERSION and name not in forced
+            if current and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                if old.error:
+                    scan.skipped.append((name, old.error))
+                continue
+            todo.append((path, old.sha256 if current and not old.error else None))
+            scan.added += old is None
+            scan.changed += old is not None
+        removed = [name for name in known if name not in present]
+        scan.changed += len(removed)
+        if not todo and not removed:
+            return scan
+        sidecar, _ = read_sidecar(self.seeds_dir / SIDECAR)
+        replaced = store.file_sources(removed + [path.name for path, _ in todo if path.name in known])
+        taken = {row.source_id for row in store.rows() if row.live} - {sid for ids in replaced.values() for sid in ids}
+        batch: dict = {}
+        written: set[str] = set()
+        for parsed in parse_files(todo, progress=self.progress):
+            if parsed.sources is None:  # same content, new mtime
+                store.touch(parsed.name, parsed.state)
+                continue
+            if parsed.state.error:
+                log.warning("skipped %s: %s", parsed.name, parsed.state.error)
+                scan.skipped.append((parsed.name, parsed.state.error))
+            sources = []
+            for source, passages in parsed.sources:
+                if source.source_id in taken:
+                    log.warning("skipped %s: source id %s is already taken", parsed.name, source.source_id)
+                    continue
+                taken.add(source.source_id)
+                sources.append((apply_sidecar(source, sidecar.get(source.source_id)), passages))
+            batch[parsed.name] = (parsed.state, sources)
+            written.add(parsed.name)
+            if len(batch) >= WRITE_BATCH_FILES:
+                scan.appended += store.write(batch, pipeline=PIPELINE_VERSION)
+                batch = {}
+        scan.appended += store.write(batch, removed, pipeline=PIPELINE_VERSION)
+        scan.retired = any(replaced[name] for name in replaced if name in removed or name in written)
+        return scan
+
+    def _sidecar_changes(self, scan: _Scan) -> set[str]:
+        """Files to parse again because the sidecar changed their sources' entries (or is new or gone).
+        The sidecar is read only when its size or mtime changed; its problems are kept and reported."""
+        path = self.seeds_dir / SIDECAR
+        try:
+            stat = path.stat()
+            signature = f"{stat.st_size}/{stat.st_mtime_ns}"
+        except OSError:
+            signature = ""
+        saved = json.loads(self.corpus_store.get_meta("sidecar") or '{"signature": "", "entries": {}, "problems": []}')
+        touched: list[str] = []
+        if saved["signature"] != signature:
+            entries, problems = read_sidecar(path)
+            for problem in problems:
+                log.warning("%s: %s", SIDECAR, problem)
+            entries = json.loads(json.dumps(entries, default=str))
+            old = saved["entries"]
+            touched = [sid for sid in set(old) | set(entries) if old.get(sid) != entries.get(sid)]
+            saved = {"signature": signature, "entries": entries, "problems": problems}
+            self.corpus_store.set_meta("sidecar", json.dumps(saved))
+        scan.skipped += [(SIDECAR, problem) for problem in saved["problems"]]
+        return self.corpus_store.files_of(touched)
 
     def add_source(
         self,
@@ -216,70 +300,50 @@ class Library:
                 added_at=self.clock(),
                 feed_id=feed_id,
             )
-            self._append(source, passages)
+            self._append([self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION)])
         return source
 
-    def _append(self, source: Source, passages: list[Passage]) -> None:
-        """Under the write lock: index the passages as a delta segment and swap in the next state."""
+    def _append(self, rows: list[Row]) -> None:
+        """Under the write lock: index the sources' passages as a delta segment and swap in the next state."""
         state = self._state
-        index = state.index.extended((p.passage_id, passage_terms(self.analyzer, p, source)) for p in passages)
-        self._state = state.with_source(source, passages, index)
+        view = state.corpus.appended(rows)
+        index = state.index.extended(self._terms(rows))
+        index.fingerprint = f"{self.corpus_store.epoch()}/{view.last_number}"
+        self._state = _State(view, index)
         self._unsaved = True
 
     def save_index(self) -> bool:
-        """Save the index if it grew since the last save, so the next start need not rebuild it. Sources are
-        durable in the store as soon as they are added; the saved index is only a start-up cache."""
+        """Save the index if it grew since the last save, so the next start need not index the new sources
+        again. Sources are durable in the corpus store as soon as they are added; the index is a cache."""
         with self._write_lock:
             if not self._unsaved:
                 return False
-            state = self._state
-            state.index.fingerprint = state.corpus.fingerprint()
             try:
-                state.index.save(self.index_dir)
+                self._state.index.save(self.index_dir)
             except OSError as error:
                 log.warning("could not save the index (it will be rebuilt at the next start): %s", error)
                 return False
             self._unsaved = False
             return True
 
-    def _scan_seeds(self) -> dict[str, tuple[int, int]]:
-        if not self.seeds_dir.is_dir():
-            return {}
-        return {
-            p.name: (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in self.seeds_dir.iterdir()
-            if p.is_file() and (p.suffix.lower() in SUPPORTED_SUFFIXES or p.name == "sources.toml")
-        }
-
     def refresh_seeds(self) -> str | None:
-        """Pick up files added to or changed in the seeds directory. New files are indexed as a delta;
-        a changed or removed file means a full rebuild (in this thread; searches go on meanwhile).
-        Returns what happened, or None if nothing changed."""
+        """Pick up files added to, changed in or removed from the seeds directory. Only those files are
+        parsed; their new sources are indexed as a delta and their old ones masked as tombstones (compacted
+        by a rebuild from the stored texts when they pile up, in this thread; searches go on meanwhile).
+        Returns what happened, or None."""
         with self._write_lock:
-            now = self._scan_seeds()
-            if now == self._seed_files:
+            scan = self._scan()
+            if not (scan.appended or scan.retired):
                 return None
-            before, self._seed_files = self._seed_files, now
-            added = sorted(set(now) - set(before))
-            changed = [name for name in before if now.get(name) != before[name] and name not in added]
-            if changed or "sources.toml" in added:
-                self._reload(force_rebuild=True)
-                return f"rebuilt the index: {len(changed)} file(s) changed or removed, {len(added)} added"
-            count = 0
-            for name in added:
-                try:
-                    loaded = load_file(self.seeds_dir / name)
-                except (OSError, ValueError) as error:
-                    log.warning("skipped %s: %s", name, error)
-                    continue
-                for source, passages in loaded:
-                    if source.source_id not in self._state.corpus.sources:
-                        self._append(source, passages)
-                        self.store.sources.mark_seen([source.source_id], self.clock())
-                        count += 1
-            return f"added {count} source(s) from {len(added)} new file(s)"
+            self.store.sources.mark_seen([row.source_id for row in scan.appended], self.clock())
+            if not scan.retired:
+                self._append(scan.appended)
+                return f"added {len(scan.appended)} source(s) from {scan.added} new file(s)"
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), scan.skipped)
+            self._state = _State(*self._index_for(view, self._state.index))
+            return f"updated the index: {scan.changed} file(s) changed or removed, {scan.added} added"
 
-    # -- queries ----------------------------------------------------------------------------------------
+    # -- queries ---------------------------------------------------------------------------------------
     def search(
         self,
         query: str,
@@ -289,15 +353,23 @@ class Library:
         since: dt.date | None = None,
         until: dt.date | None = None,
         language: str | None = None,
+        page_size: int | None = None,
     ) -> SearchResult:
         """Ranked passages. Bad input gives an empty result with a one-line ``message``, never an error,
-        except an unknown source id (UnknownSourceError) and a limit or language out of range (ValueError)."""
+        except an unknown source id (UnknownSourceError) and a limit or language out of range (ValueError).
+
+        Unless filtered to sources, results are shown in pages of ``page_size`` (default: ``limit``) with
+        at most two passages of one source on a page (``diversified``); a source filter gets the rest."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
         if language is not None and language not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         state = self._state
-        parsed, ranked, message = self._rank(state, query, limit, sources, since, until, language)
+        depth = limit if sources else MAX_LIMIT
+        parsed, ranked, message = self._rank(state, query, depth, sources, since, until, language)
+        if not sources:
+            groups = [int(state.corpus.passage_source[doc]) for doc, _ in ranked]
+            ranked = [ranked[i] for i in diversified(groups, page_size or limit)][:limit]
         terms = set(parsed.terms)
         hits = [self._hit(state, rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
         return SearchResult(query=parsed.text, hits=hits, message=message)
@@ -323,15 +395,21 @@ class Library:
             return Brief(
                 topic=parsed.text, sentences=[], citations=[], message=message, suggestions=close + self.topics()
             )
-        passages, sources_by_id = state.corpus.passages, state.corpus.sources
-        retrieved = [Retrieved(passages[d], sources_by_id[passages[d].source_id], score) for d, score in ranked]
+        corpus = state.corpus
+        retrieved = []
+        for doc, score in ranked:
+            passage = corpus.passage(doc)
+            retrieved.append(Retrieved(passage, corpus.sources[passage.source_id], score))
         return make_brief(parsed.text, parsed.terms, retrieved, self.analyzer, state.index.idf, sentences=sentences)
 
     def summary(self, source_id: str, *, sentences: int = 3) -> Brief:
-        """The source's most central sentences, verbatim and cited, in document order."""
+        """The most central sentences of (at most SUMMARY_PASSAGES of) the source's passages, verbatim and
+        cited, in document order: bounded work however long the source is."""
         state = self._state
         source = self.get_source(source_id, state)
-        passages = self.passages_of(source_id, state)
+        row = state.corpus.row(source_id)
+        ordinals = [i + 1 for i in evenly_spread(row.passages, SUMMARY_PASSAGES)]
+        passages = self.corpus_store.passages(row.number, source_id, ordinals)
         return summarize(source, passages, self.analyzer, state.index.idf, sentences=sentences)
 
     def _rank(
@@ -346,16 +424,18 @@ class Library:
         if since and until and since > until:
             return parsed, [], "The start date is after the end date."
         mask = self._filter_mask(state, sources, since, until, language)
+        live = state.corpus.live
+        candidates = live if mask is None else mask if live is None else mask & live
 
         def accept(doc: int) -> bool:
-            tokens = self.analyzer.tokens(state.corpus.passages[doc].text)
+            tokens = self.analyzer.tokens(state.corpus.passage(doc).text)
             return all(contains_phrase(tokens, phrase) for phrase in parsed.phrases)
 
         def tokens(doc: int) -> list[Token]:
-            return self.analyzer.tokens(state.corpus.passages[doc].text)
+            return self.analyzer.tokens(state.corpus.passage(doc).text)
 
         accept = accept if parsed.phrases else None
-        ranked = rank(state.index, parsed.terms, limit, tokens, mask=mask, accept=accept)
+        ranked = rank(state.index, parsed.terms, limit, tokens, mask=candidates, accept=accept)
         if ranked:
             return parsed, ranked, None
         filtered = " with those filters" if mask is not None else ""
@@ -366,19 +446,20 @@ class Library:
     def _filter_mask(state: _State, sources, since, until, language=None) -> np.ndarray | None:
         if not (sources or since or until or language):
             return None
-        mask = np.ones(len(state.corpus.passages), dtype=bool)
+        corpus = state.corpus
+        mask = np.ones(len(corpus.passage_source), dtype=bool)
         if sources:
-            mask &= np.isin(state.passage_source, [state.source_number[s] for s in sources])
+            mask &= np.isin(corpus.passage_source, [corpus.position[s] for s in sources])
         if since:
-            mask &= state.passage_day >= since.toordinal()
+            mask &= corpus.passage_day >= since.toordinal()
         if until:
-            mask &= (state.passage_day >= 0) & (state.passage_day <= until.toordinal())
+            mask &= (corpus.passage_day >= 0) & (corpus.passage_day <= until.toordinal())
         if language:
-            mask &= state.passage_language == _language(language)
+            mask &= corpus.passage_language == language_number(language)
         return mask
 
     def _hit(self, state: _State, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
-        passage = state.corpus.passages[doc]
+        passage = state.corpus.passage(doc)
         source = state.corpus.sources[passage.source_id]
         tokens = self.analyzer.tokens(passage.text)
         return Hit.cite(
@@ -391,18 +472,25 @@ class Library:
             matched_terms=matched_words(passage.text, tokens, terms),
         )
 
-    # -- suggestions ------------------------------------------------------------------------------------
+    # -- suggestions (from a bounded sample of passages, computed once per snapshot) ----------------------
     def did_you_mean(self, text: str) -> list[str]:
         state = self._state
         if "words" not in state.cache:
-            state.cache["words"] = suggest.surface_words(state.corpus.passages, self.analyzer)
+            state.cache["words"] = suggest.surface_words(self._sample(state), self.analyzer)
         return suggest.did_you_mean(text, state.cache["words"], self.analyzer, state.index.doc_freq)
 
     def topics(self) -> list[str]:
         state = self._state
         if "topics" not in state.cache:
-            state.cache["topics"] = suggest.topics(state.corpus.passages, self.analyzer)
+            state.cache["topics"] = suggest.topics(self._sample(state), self.analyzer)
         return list(state.cache["topics"])
+
+    @staticmethod
+    def _sample(state: _State) -> list[Passage]:
+        if "sample" not in state.cache:
+            passages = state.corpus.passages
+            state.cache["sample"] = [passages[i] for i in evenly_spread(len(passages), SUGGEST_PASSAGES)]
+        return state.cache["sample"]
 
     # -- the library ------------------------------------------------------------------------------------
     def get_source(self, source_id: str, state: _State | None = None) -> Source:
@@ -412,40 +500,36 @@ class Library:
             raise UnknownSourceError(source_id) from None
 
     def passages_of(self, source_id: str, state: _State | None = None) -> list[Passage]:
+        """Every passage of one source, in reading order."""
         state = state or self._state
-        self.get_source(source_id, state)
-        start, end = state.ranges[source_id]
-        return state.corpus.passages[start:end]
+        row = self._row(source_id, state)
+        return self.corpus_store.passages(row.number, source_id)
 
     def get_passage(self, passage_id: str) -> Passage:
-        source_id = passage_id.rsplit(":", 1)[0]
-        for passage in self.passages_of(source_id):
-            if passage.passage_id == passage_id:
-                return passage
+        source_id, _, ordinal = passage_id.rpartition(":p")
+        state = self._state
+        if source_id in state.corpus.position and ordinal.isdigit():
+            row = state.corpus.row(source_id)
+            found = self.corpus_store.passages(row.number, source_id, [int(ordinal)])
+            if found:
+                return found[0]
         raise UnknownSourceError(passage_id)
 
     def source_info(self, source_id: str, state: _State | None = None) -> SourceInfo:
-        state = state or self._state
-        source = self.get_source(source_id, state)
-        passages = self.passages_of(source_id, state)
-        return SourceInfo(
-            source_id=source.source_id,
-            title=source.display_title,
-            title_stated=source.title is not None,
-            url=source.url,
-            author=source.author,
-            outlet=source.outlet,
-            published=source.published,
-            format=source.format,
-            passages=len(passages),
-            words=sum(p.words for p in passages),
-            dropped=source.dropped,
-            language=source.language,
-        )
+        (info,) = self.corpus_store.infos([self._row(source_id, state or self._state).number])
+        return info
 
     def sources(self) -> list[SourceInfo]:
-        """Every source's info; computed once per snapshot (autocomplete asks on every keystroke)."""
+        """Every source's info (metadata only, no texts); read once per snapshot (autocomplete asks on
+        every keystroke)."""
         state = self._state
         if "sources" not in state.cache:
-            state.cache["sources"] = [self.source_info(source_id, state) for source_id in state.corpus.sources]
+            state.cache["sources"] = self.corpus_store.infos([row.number for row in state.corpus.rows if row.live])
         return list(state.cache["sources"])
+
+    @staticmethod
+    def _row(source_id: str, state: _State) -> Row:
+        try:
+            return state.corpus.row(source_id)
+        except KeyError:
+            raise UnknownSourceError(source_id) from None

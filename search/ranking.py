@@ -108,3 +108,24 @@ def _expanded(
     for term, value in expansion.items():
         weights[term] = weights.get(term, 0.0) + settings.feedback_share * size * value / mass
     return weights
+
+
+def diversified(groups: Sequence[str], page_size: int, per_group: int = 2) -> list[int]:
+    """An order of ``range(len(groups))`` in pages of ``page_size`` where no group (source) has more than
+    ``per_group`` items on a page; the rest keeps its order and moves to later pages. A page that only
+    one group could fill (everything left is from it) takes that group's items after all."""
+    waiting = list(range(len(groups)))
+    order: list[int] = []
+    while waiting:
+        page: list[int] = []
+        on_page: Counter = Counter()
+        for i in waiting:
+            if len(page) < page_size and on_page[groups[i]] < per_group:
+                page.append(i)
+                on_page[groups[i]] += 1
+        chosen = set(page)
+        rest = [i for i in waiting if i not in chosen]
+        page += rest[: page_size - len(page)]
+        order += sorted(page)
+        waiting = [i for i in waiting if i not in set(page)]
+    return order

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-import re
-
-from search.analyze import Token
-
-_MARKDOWN = re.compile(r"([\\*_`~|>])")
+from search.analyze import HAN_KANA_CHAR, Token
+from search.markup import escape_markdown
 
 
-def escape_markdown(text: str) -> str:
-    return _MARKDOWN.sub(r"\\\1", text)
+def _marked(tokens: list[Token], terms: set[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """``(start, end, terms)`` of the matched tokens, overlapping or touching ones merged into one span
+    (CJK bigrams overlap and Korean morphemes abut: "**国連安**", not "**国連****連安**")."""
+    spans: list[tuple[int, int, tuple[str, ...]]] = []
+    for token in tokens:
+        if token.term not in terms:
+            continue
+        if spans and token.start <= spans[-1][1]:
+            start, end, matched = spans[-1]
+            spans[-1] = (start, max(end, token.end), (*matched, token.term))
+        else:
+            spans.append((token.start, token.end, (token.term,)))
+    return spans
 
 
 def matched_words(text: str, tokens: list[Token], terms: set[str]) -> list[str]:
     """Surface forms in ``text`` of the query terms it contains, first occurrence first, no repeats."""
-    seen: dict[str, str] = {}
-    for token in tokens:
-        if token.term in terms and token.term not in seen:
-            seen[token.term] = text[token.start : token.end]
+    seen: dict[tuple[str, ...], str] = {}
+    for start, end, matched in _marked(tokens, terms):
+        seen.setdefault(matched, text[start:end])
     return list(seen.values())
 
 
@@ -27,17 +34,14 @@ def make_snippet(text: str, tokens: list[Token], terms: set[str], width: int = 2
 
     Matches are wrapped in ``**`` and the rest is escaped, so the result is safe Discord markdown.
     """
-    hits = [t for t in tokens if t.term in terms]
+    hits = _marked(tokens, terms)
     start = 0
     if hits and len(text) > width:
         best = max(
             hits,
-            key=lambda h: (
-                len({t.term for t in hits if h.start <= t.start and t.end <= h.start + width}),
-                -h.start,
-            ),
+            key=lambda h: (len({m for s, e, m in hits if h[0] <= s and e <= h[0] + width}), -h[0]),
         )
-        start = max(0, min(best.start - width // 6, len(text) - width))
+        start = max(0, min(best[0] - width // 6, len(text) - width))
     end = min(len(text), start + width)
     if start > 0:
         start = _word_boundary(text, start, forward=True)
@@ -45,20 +49,23 @@ def make_snippet(text: str, tokens: list[Token], terms: set[str], width: int = 2
         end = _word_boundary(text, end, forward=False)
     pieces = ["…" if start > 0 else ""]
     cursor = start
-    for hit in hits:
-        if hit.start >= start and hit.end <= end:
-            pieces.append(escape_markdown(text[cursor : hit.start]))
-            pieces.append(f"**{escape_markdown(text[hit.start : hit.end])}**")
-            cursor = hit.end
+    for hit_start, hit_end, _ in hits:
+        if hit_start >= start and hit_end <= end:
+            pieces.append(escape_markdown(text[cursor:hit_start]))
+            pieces.append(f"**{escape_markdown(text[hit_start:hit_end])}**")
+            cursor = hit_end
     pieces.append(escape_markdown(text[cursor:end]))
     pieces.append("…" if end < len(text) else "")
     return "".join(pieces).replace("\n\n", " ")
 
 
 def _word_boundary(text: str, i: int, *, forward: bool) -> int:
-    """The nearest whitespace at or after (forward) / before ``i``, so no word is cut."""
+    """The nearest whitespace at or after (forward) / before ``i``, so no word is cut. Han and kana text
+    (no spaces between words) is cut where it is, and so is text with no space left on that side."""
+    if HAN_KANA_CHAR.match(text, i if forward else i - 1):
+        return i
     if forward:
         j = text.find(" ", i)
-        return len(text) if j < 0 else j + 1
+        return i if j < 0 else j + 1
     j = text.rfind(" ", 0, i)
     return i if j <= 0 else j

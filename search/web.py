@@ -8,12 +8,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from search.brief import normalize_space
 from search.corpus import build_source
-from search.fetch import FetchPolicy, fetch
+from search.fetch import TEXT_TYPES, Fetched, FetchPolicy, fetch
 from search.ingest import RawDocument, read_documents
 from search.library import Library
 from search.models import Passage, Source
+from search.pdf import from_pdf, is_pdf
 from search.workers import run_cpu
 
+PDF_TYPE = "application/pdf"
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref_src")
 
 
@@ -69,12 +71,15 @@ def _suffix(content_type: str) -> str:
 async def ingest_url(library: Library, url: str, policy: FetchPolicy, *, feed_id: int | None = None) -> Source:
     """Fetch ``url`` and add its article. Raises FetchError, IngestError or DuplicateError (short messages).
     Extraction runs in a thread, or in a worker process for a big page; indexing in a thread."""
-    page = await fetch(url, policy)
-    built = await run_cpu(len(page.text), extract_page, page.text, page.content_type, page.url)
+    page = await fetch(url, policy, accept=(*TEXT_TYPES, PDF_TYPE))
+    built = await run_cpu(len(page.body), extract_page, page)
     return await asyncio.to_thread(add_built, library, *built, feed_id=feed_id)
 
 
-def extract_page(text: str, content_type: str, url: str) -> tuple[Source, list[Passage], str]:
-    """A fetched page's article, cleaned and split (trafilatura for HTML): CPU work, never on the event loop."""
-    (raw, *_) = read_documents(text, suffix=_suffix(content_type), url=url)
-    return build_web_source(raw, url)
+def extract_page(page: Fetched) -> tuple[Source, list[Passage], str]:
+    """A fetched page's article, cleaned and split (trafilatura, pypdf): CPU work, never on the event loop."""
+    if page.content_type == PDF_TYPE or is_pdf(page.body):
+        raw = from_pdf(page.body, name=page.url)
+    else:
+        (raw, *_) = read_documents(page.text, suffix=_suffix(page.content_type), url=page.url)
+    return build_web_source(raw, page.url)

@@ -23,9 +23,9 @@ class IngestCog(commands.Cog, name="Ingest"):
         require_manage_server(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         info = await self.pages.ingest(url)
+        title = embeds.clip(embeds.escape_markdown(info.title), 200)
         await reply(
             interaction,
-            f"Added “{embeds.clip(info.title, 200)}” ({info.passages} passages) as `{info.source_id}`; "
-            "it is searchable now.",
+            f"Added “{title}” ({info.passages} passages) as `{info.source_id}`; it is searchable now.",
             ephemeral=True,
         )

@@ -65,7 +65,13 @@ class SearchCog(commands.Cog, name="Search"):
 
     def _run(self, params: dict) -> SearchResult:
         sources = [params["source"]] if params.get("source") else None
-        return self.library.search(params["query"], limit=MAX_LIMIT, sources=sources, language=params.get("language"))
+        return self.library.search(
+            params["query"],
+            limit=MAX_LIMIT,
+            sources=sources,
+            language=params.get("language"),
+            page_size=params["limit"],
+        )
 
     def _message(self, result: SearchResult, key: str, owner: int, page: int, params: dict) -> dict:
         per_page = params["limit"]

@@ -1,11 +1,15 @@
 """The CLI facing hostile files, settings and arguments: one clear line, the right exit code, nothing lost."""
 
+import argparse
+import asyncio
 import datetime as dt
+import json
 import shutil
 
+import discord
 import pytest
 
-from bot.cli import main
+from bot.cli import build_parser, main
 from search.library import Library
 from tests.conftest import SEEDS
 
@@ -54,3 +58,102 @@ def test_feed_poll_records_the_real_time(cli, tmp_path):
     (feed,) = Library(SEEDS, tmp_path / "data").open().store.feeds.all()
     assert before <= feed.last_poll <= dt.datetime.now(dt.UTC)
     assert feed.next_poll < before + dt.timedelta(days=2)  # backing off, not switched off for ten years
+
+
+def test_shared_options_work_before_or_after_the_command(cli, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    code, out, _ = cli("feed", "--data", str(elsewhere), "--json", "list")
+    assert code == 0 and json.loads(out) == {"feeds": []}
+    assert (elsewhere / "briefbot.sqlite3").exists()
+    code, out, _ = cli("--json", "--data", str(elsewhere), "search", "alliance", "--limit", "1")
+    assert code == 0 and len(json.loads(out)["hits"]) == 1
+    code, out, _ = cli("feed", "list", "--data", str(elsewhere), "--json")
+    assert code == 0 and json.loads(out) == {"feeds": []}
+    assert not (tmp_path / ".briefbot").exists() and not (tmp_path / "data").exists()
+
+
+def _parsers(parser: argparse.ArgumentParser, path: str = "briefbot"):
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                assert helps.get(name), f"{path} {name} has no help"
+                yield from _parsers(sub, f"{path} {name}")
+
+
+def test_every_command_and_option_has_help():
+    missing = [
+        f"{path} {action.option_strings or action.dest}"
+        for path, parser in _parsers(build_parser())
+        for action in parser._actions
+        if not isinstance(action, argparse._SubParsersAction) and not action.help
+    ]
+    assert missing == []
+
+
+def test_a_bad_log_level_is_one_clear_line(cli, monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "foo")
+    code, out, err = cli("sources")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "LOG_LEVEL" in err and "DEBUG, INFO" in err
+
+
+async def test_discord_unreachable_at_start_is_one_line(make_settings, monkeypatch, capsys):
+    from bot.__main__ import UNREACHABLE, run
+    from bot.app import BriefBot
+    from bot.settings import open_services
+
+    monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10")  # nothing listens there
+    settings = make_settings()
+    services = await asyncio.to_thread(open_services, settings)
+    code = await run(BriefBot(settings, services), "token")
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1 and err.startswith(UNREACHABLE)
+
+
+@pytest.fixture
+def collection(tmp_path):
+    (tmp_path / "docs").write_text(".I 1\n.W\nwing lift\n.I 2\n.W\nengine drag\n.I 3\n.W\nwing drag\n")
+    (tmp_path / "qry").write_text(".I 7\n.W\nwing\n.I 9\n.W\ndrag\n")
+    (tmp_path / "qrels").write_text("1 1 1\n1 3 2\n2 2 1\n2 3 -1\n")
+    return tmp_path
+
+
+def test_eval_counts_qrels_that_mark_relevance_with_zero(cli, collection):
+    (collection / "cisi").write_text(
+        "     1     1  0  0.000000\n     1     3  0  0.000000\n     2     2  0  0.000000\n"
+    )
+    code, out, _ = cli("eval", "--docs", "docs", "--queries", "qry", "--qrels", "cisi", "--json")
+    assert code == 0 and json.loads(out)["queries"] == 2 and json.loads(out)["map"] == 1.0
+
+
+def test_eval_reads_utf16_files(cli, collection):
+    (collection / "docs16").write_bytes((collection / "docs").read_text().encode("utf-16"))
+    code, out, err = cli("eval", "--docs", "docs16", "--queries", "qry", "--qrels", "qrels", "--json")
+    assert code == 0 and json.loads(out)["map"] == 1.0 and "binary" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (["--docs", "image"], "argument --docs: image: binary file, not text"),
+        (["--k1", "-1"], "argument --k1: must be a number from 0 to 10"),
+        (["--k1", "nan"], "argument --k1: must be a number from 0 to 10"),
+        (["--b", "1.5"], "argument --b: must be a number from 0 to 1"),
+    ],
+)
+def test_eval_bad_files_and_parameters_exit_2_with_one_error_line(cli, collection, argv, problem):
+    (collection / "image").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    files = {"--docs": "docs", "--queries": "qry", "--qrels": "qrels"}
+    files.update(dict(zip(argv[::2], argv[1::2], strict=True)))
+    code, _, err = cli("eval", *[part for pair in files.items() for part in pair])
+    lines = err.strip().splitlines()
+    assert code == 2 and lines[-1].endswith(problem) and "Traceback" not in err
+
+
+def test_digest_since_is_shown_in_its_own_offset(cli):
+    code, out, _ = cli("digest", "--since", "2025-06-01T09:00+09:00")
+    assert code == 0 and "since 2025-06-01 09:00 +09:00" in out
+    code, out, _ = cli("digest", "--since", "2025-06-01T09:00")
+    assert code == 0 and "since 2025-06-01 09:00 UTC" in out

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from search.analyze import count_words
+from search.analyze import Analyzer, count_words
 from search.brief import verify_brief
 from search.language import detect_language
 from search.library import Library
 from tests.conftest import SEEDS
+from tests.search.cjk_judgments import JAPANESE, KOREAN
 
 HANGUL = re.compile("[가-힣]")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cjk"
@@ -107,3 +108,45 @@ def test_words_are_counted_for_scripts_without_spaces():
     assert count_words("사드를 배치했다") == 2
     assert count_words("日米韓の防衛相") == 4  # seven characters, about four words
     assert count_words("THAAD と 日米韓、") == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "article"),
+    [
+        ("ミサイル警戒情報を共有する", "ja_missile_data"),
+        ("統合作戦司令部との連携", "ja_command"),
+        ("北朝鮮が弾道ミサイルを発射", "ja_launch"),
+        ("シャトル外交を続ける", "ja_summit"),
+    ],
+)
+def test_a_japanese_query_finds_the_japanese_article(mixed, query, article):
+    assert _sources(mixed.search(query))[0] == article
+
+
+def test_a_mixed_query_finds_english_and_japanese_passages(mixed):
+    found = _sources(mixed.search("THAAD 迎撃ミサイル", limit=10))
+    assert "ja_thaad" in found and any(source[0].isdigit() for source in found)
+
+
+def test_a_japanese_brief_quotes_japanese_sentences(mixed):
+    brief = mixed.brief("北朝鮮のミサイル発射")
+    assert brief.sentences and verify_brief(brief) == []
+    assert all(mixed.get_source(c.source_id).language == "ja" for c in brief.citations)
+    assert all(s.text.endswith("。") for s in brief.sentences)
+
+
+@pytest.mark.parametrize("language", ["ko", "ja"])
+def test_every_judged_query_ranks_a_relevant_paragraph_first(language):
+    from bench.cjk import quality
+
+    judged = {"ko": KOREAN, "ja": JAPANESE}[language]
+    scores = quality(language, judged, Analyzer().terms)
+    assert scores["p@1"] == 1.0 and scores["map"] >= 0.95, scores
+
+
+def test_japanese_snippets_mark_whole_matches_and_are_never_empty(mixed):
+    hit = mixed.search("国連安保理の決議").hits[0]
+    assert hit.source_id == "ja_launch" and len(hit.text) > 240  # long enough to be cut
+    assert "**国連安**" in hit.snippet and "****" not in hit.snippet
+    assert hit.matched_terms == ["国連安", "の決議"]
+    assert len(hit.snippet) > 100

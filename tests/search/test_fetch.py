@@ -105,3 +105,32 @@ async def test_bad_urls(server):
     for url, reason in (("notaurl", "only http"), ("http://", "no host"), ("http://no-such-host.invalid/", "host")):
         with pytest.raises(FetchError, match=reason):
             await fetch(url, LOCAL)
+
+
+@pytest.mark.parametrize(
+    ("address", "carried"),
+    [
+        ("2002:a00:1::", "10.0.0.1"),  # 6to4
+        ("2002:7f00:1::1", "127.0.0.1"),
+        ("2002:a9fe:a9fe::", "169.254.169.254"),
+        ("::ffff:a9fe:a9fe", "169.254.169.254"),  # IPv4-mapped
+        ("64:ff9b::a00:1", "10.0.0.1"),  # NAT64
+        ("64:ff9b:1::c0a8:101", "192.168.1.1"),  # local-use NAT64
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "10.0.0.1"),  # Teredo (client address inverted)
+        ("::a00:1", "10.0.0.1"),  # IPv4-compatible
+        ("::ffff:0:a00:1", "10.0.0.1"),  # IPv4-translated
+    ],
+)
+def test_ipv6_forms_carrying_a_private_ipv4_address_are_refused(address, carried):
+    reason = FetchPolicy().refusal(ipaddress.ip_address(address))
+    assert reason and f"carries {carried}, a " in reason
+
+
+@pytest.mark.parametrize("address", ["2002:808:808::", "64:ff9b::808:808", "::ffff:808:808", "2606:4700::1111"])
+def test_public_addresses_in_those_forms_are_allowed(address):
+    assert FetchPolicy().refusal(ipaddress.ip_address(address)) is None
+
+
+async def test_a_6to4_literal_url_is_refused():
+    with pytest.raises(FetchError, match="carries 10.0.0.1"):
+        await fetch("http://[2002:a00:1::]/")

@@ -42,8 +42,12 @@ def test_the_index_is_built_once_then_reused_and_rebuilt_when_stale(seeds_copy, 
     assert Library(seeds_copy, data).open().rebuilt
     assert not Library(seeds_copy, data).open().rebuilt
     (seeds_copy / "005_new.txt").write_text("New analysis\n" + "Trilateral hotline talks resumed in Tokyo. " * 6)
-    grown = Library(seeds_copy, data).open()
-    assert grown.rebuilt and grown.search("hotline").hits[0].source_id == "005_new"
+    grown = Library(seeds_copy, data).open()  # a new file: indexed as a delta of the saved index
+    assert not grown.rebuilt and len(grown.index.segments) == 2
+    assert grown.search("hotline").hits[0].source_id == "005_new"
+    (seeds_copy / "005_new.txt").unlink()
+    shrunk = Library(seeds_copy, data).open()  # a removed file: its passages are masked, not re-indexed
+    assert not shrunk.rebuilt and shrunk.search("hotline").hits == [] and len(shrunk.corpus.sources) == 5
     assert Library(seeds_copy, data, k1=1.5).open().rebuilt  # other parameters: stale too
 
 

@@ -8,7 +8,7 @@ import pytest
 from search.analyze import Analyzer
 from search.index import BM25Index, field_terms
 from search.library import Library
-from search.ranking import RankingSettings, proximity, rank
+from search.ranking import RankingSettings, diversified, proximity, rank
 from tests.conftest import SEEDS
 
 TEXTS = [
@@ -106,3 +106,28 @@ def test_ranking_scores_are_finite_and_ordered(library):
     hits = library.search("security dilemma North Korea", limit=10).hits
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True) and all(math.isfinite(s) for s in scores)
+
+
+def test_pages_hold_at_most_two_per_source_in_otherwise_original_order():
+    groups = ["a", "a", "a", "b", "a", "c", "b", "b", "c"]
+    order = diversified(groups, page_size=4)
+    assert sorted(order) == list(range(len(groups)))
+    assert order[:4] == [0, 1, 3, 5]  # the third "a" waits for the next page
+    for start in range(0, len(order), 4):
+        page = [groups[i] for i in order[start : start + 4]]
+        assert max(page.count(g) for g in set(page)) <= 2 or len(set(groups[i] for i in order[start:])) == 1
+    assert diversified(["a"] * 5, page_size=2) == [0, 1, 2, 3, 4]  # one source left: its pages fill anyway
+    assert diversified([], page_size=3) == []
+
+
+def test_search_pages_are_diverse_and_a_source_filter_gets_the_rest(library):
+    hits = library.search("trilateral", limit=10, page_size=5).hits
+    for page in (hits[:5], hits[5:]):
+        sources = [h.source_id for h in page]
+        assert max(sources.count(s) for s in sources) <= 2
+    assert [h.rank for h in hits] == list(range(1, 11))
+    top = hits[0].source_id
+    only = library.search("trilateral", limit=10, sources=[top]).hits
+    assert len(only) > 2 and {h.source_id for h in only} == {top}
+    scores = [h.score for h in only]
+    assert scores == sorted(scores, reverse=True)
