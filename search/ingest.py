@@ -13,10 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import json_repair
 import lxml.html
-import trafilatura
-from markdown_it import MarkdownIt
 
 from search.clean import is_boilerplate
 from search.nesting import check_nesting
@@ -109,6 +106,8 @@ def from_text(text: str) -> RawDocument:
 def from_wordpress(text: str) -> list[RawDocument]:
     """One WordPress REST post (``/wp/v2/posts/ID``) or a list of them (``/wp/v2/posts``)."""
     check_nesting(text, IngestError)
+    import json_repair  # here, not at the top: a command that parses nothing should not pay for the parsers
+
     data = json_repair.loads(text)
     posts = data if isinstance(data, list) else [data]
     docs = []
@@ -170,6 +169,8 @@ def from_html(page: str, *, url: str | None = None, mode: str = EXTRACTION_MODE)
 
 
 def _extract(page: str, url: str | None, mode: str):
+    import trafilatura  # imported when needed (see above)
+
     doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False, **_MODES[mode])
     return doc if doc is not None and doc.body is not None and (doc.text or "").strip() else None
 
@@ -200,6 +201,8 @@ def from_markdown(text: str) -> RawDocument:
     first = text.lstrip().splitlines()[0]
     if first.startswith("# "):
         title = first[2:].strip() or None
+    from markdown_it import MarkdownIt  # imported when needed (see above)
+
     lines, kinds = html_fragment_blocks(MarkdownIt().render(text))
     return RawDocument(lines=lines, kinds=kinds, format="markdown", title=title)
 
