@@ -5,6 +5,8 @@ Fetching is asynchronous; extraction and indexing run in a worker thread (``sear
 
 from __future__ import annotations
 
+import asyncio
+
 from search.fetch import FetchPolicy
 from search.library import Library
 from search.models import SourceInfo
@@ -19,4 +21,4 @@ class PageService:
     async def ingest(self, url: str) -> SourceInfo:
         """Fetch, extract, dedupe and index ``url``; FetchError, IngestError or DuplicateError otherwise."""
         source = await ingest_url(self.library, url.strip(), self.policy)
-        return self.library.source_info(source.source_id)
+        return await asyncio.to_thread(self.library.source_info, source.source_id)

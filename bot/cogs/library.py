@@ -38,13 +38,13 @@ class LibraryCog(commands.Cog, name="Library"):
     async def sources(self, interaction: discord.Interaction, status: bool = False) -> None:
         if status:
             feeds = await self.feeds.followed()
-            health = embeds.health_embed(self.library.sources(), feeds, self.library.corpus.skipped)
-            await reply(interaction, embed=health)
+            sources = await asyncio.to_thread(self.library.sources)
+            await reply(interaction, embed=embeds.health_embed(sources, feeds, self.library.corpus.skipped))
             return
-        await reply(interaction, **self._page(interaction.user.id, 1))
+        await reply(interaction, **await self._page(interaction.user.id, 1))
 
-    def _page(self, owner: int, page: int) -> dict:
-        sources = self.library.sources()
+    async def _page(self, owner: int, page: int) -> dict:
+        sources = await asyncio.to_thread(self.library.sources)  # computed once per snapshot: a while after growth
         pages = max(1, math.ceil(len(sources) / embeds.SOURCES_PER_PAGE))
         page = min(max(page, 1), pages)
         message = {"embed": embeds.sources_page(sources, page)}
@@ -56,19 +56,19 @@ class LibraryCog(commands.Cog, name="Library"):
     async def turn_page(self, interaction: discord.Interaction, button: LibraryPageButton) -> None:
         if interaction.user.id != button.owner:
             raise UserError("Only the person who listed the library can turn its pages; run /sources yourself.")
-        await edit(interaction, allowed_mentions=NO_MENTIONS, **self._page(button.owner, button.page))
+        await edit(interaction, allowed_mentions=NO_MENTIONS, **await self._page(button.owner, button.page))
 
     @app_commands.command(name="source", description="One source: metadata, summary and link")
     @app_commands.describe(id="The source (start typing its title or id)")
     async def source(self, interaction: discord.Interaction, id: str) -> None:  # noqa: A002 (the option is named id)
-        info = self.library.source_info(id.strip())  # an unknown id is answered at once, privately
+        info = await asyncio.to_thread(self.library.source_info, id.strip())  # unknown: answered privately
         await interaction.response.defer(thinking=True)  # a long source's summary takes a while
         summary = await asyncio.to_thread(self.library.summary, info.source_id)
         await reply(interaction, embed=embeds.source_embed(info, summary))
 
     @source.autocomplete("id")
     async def _complete_source(self, interaction: discord.Interaction, current: str):
-        return source_choices(self.library, current)
+        return await source_choices(self.library, current)
 
     # -- background ---------------------------------------------------------------------------------------
     async def cog_unload(self) -> None:

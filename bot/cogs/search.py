@@ -61,7 +61,7 @@ class SearchCog(commands.Cog, name="Search"):
 
     @search.autocomplete("source")
     async def _complete_source(self, interaction: discord.Interaction, current: str):
-        return source_choices(self.library, current)
+        return await source_choices(self.library, current)
 
     def _run(self, params: dict) -> SearchResult:
         sources = [params["source"]] if params.get("source") else None
@@ -104,7 +104,8 @@ class SearchCog(commands.Cog, name="Search"):
             hit = next((h for h in result.hits if h.rank == button.rank), None)
             if hit is None:
                 raise UserError("That passage is no longer in the results. Run /search again.")
-            return self.library.get_passage(hit.passage_id), self.library.source_info(hit.source_id)
+            passage = await asyncio.to_thread(self.library.get_passage, hit.passage_id)
+            return passage, await asyncio.to_thread(self.library.source_info, hit.source_id)
 
         passage, info = await in_time(interaction, run(), ephemeral=True)
         await reply(interaction, embed=embeds.passage_embed(passage, info), ephemeral=True)
