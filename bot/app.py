@@ -85,7 +85,7 @@ class BriefBot(commands.Bot):
                 Cooldown(settings.search_cooldown_seconds, self.cooldown_clock),
             ),
             BriefCog(library, Cooldown(settings.brief_cooldown_seconds, self.cooldown_clock)),
-            LibraryCog(self, library, services.feeds, settings.seeds_poll_seconds),
+            LibraryCog(self, library, services.feeds, services.pages, settings.seeds_poll_seconds),
             IngestCog(services.pages),
             FeedCog(self, services.feeds),
             DigestCog(self, services.digests),

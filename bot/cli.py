@@ -1,5 +1,9 @@
 """The ``briefbot`` command line: every command of the bot, without Discord; ``--json`` for tools.
 
+It acts as the operator (search.scopes): it sees and adds to the shared library. ``--server GUILD_ID`` (env
+``BRIEFBOT_SERVER``) acts as that Discord server instead, to inspect or repair it; ``--all-servers`` reads
+every server's sources too.
+
 Exit codes: 0 done (an empty result included), 1 a clear failure (unknown source, missing directory),
 2 bad arguments or settings (argparse prints the usage).
 """
@@ -21,13 +25,15 @@ from pydantic import BaseModel
 from bot import text
 from bot.settings import Settings, load_settings, open_services
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
-from search.errors import USER_ERRORS
+from search.errors import USER_ERRORS, InvalidInputError
 from search.evaluate import evaluate_collection
+from search.export import export_to_file, write_export
 from search.files import decode_text
 from search.ingest import IngestError
 from search.language import LANGUAGES
 from search.library import MAX_LIMIT
 from search.markup import terminal_json, terminal_safe
+from search.scopes import ALL_SERVERS, OPERATOR
 from search.services import Services
 
 FAILURES = (*USER_ERRORS, FileNotFoundError)
@@ -60,6 +66,12 @@ def _limit(value: str) -> int:
 def _sentences(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= MAX_SENTENCES:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_SENTENCES}")
+    return int(value)
+
+
+def _guild(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 2**63:
+        raise argparse.ArgumentTypeError(f"not a Discord server id: {value!r}")
     return int(value)
 
 
@@ -106,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--data", type=Path, metavar="DIR", default=argparse.SUPPRESS, help="data directory (env DATA_DIR)"
+    )
+    whose = common.add_mutually_exclusive_group()
+    whose.add_argument(
+        "--server",
+        type=_guild,
+        metavar="GUILD_ID",
+        default=argparse.SUPPRESS,
+        help="act as this Discord server (env BRIEFBOT_SERVER); default: the operator",
+    )
+    whose.add_argument(
+        "--all-servers", action="store_true", default=argparse.SUPPRESS, help="read every server's sources too"
     )
 
     parser = argparse.ArgumentParser(
@@ -157,8 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", parents=[common], help="what a digest would post now")
     digest.add_argument("--since", type=_moment, metavar="WHEN", help="new since (default: 24 hours ago)")
     digest.add_argument("--topics", default="", help="comma-separated topics")
-    source = commands.add_parser("source", parents=[common], help="one source: metadata and passages")
+    source = commands.add_parser(
+        "source",
+        parents=[common],
+        help="one source: metadata and passages; `source remove ID` removes an added one",
+        usage="briefbot source [options] ID | briefbot source [options] remove ID",
+    )
     source.add_argument("source_id", metavar="ID", help="the source's id (see sources)")
+    source.add_argument("removed_id", nargs="?", help=argparse.SUPPRESS)
+
+    export = commands.add_parser("export", parents=[common], help="the whole library as JSON Lines")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (atomically) instead of stdout")
 
     evaluation = commands.add_parser("eval", parents=[common], help="score the engine on a SMART test collection")
     evaluation.add_argument("--docs", type=_text_file, required=True, metavar="FILE", help="documents (.I/.T/.W)")
@@ -173,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    for name, default in (("json", False), ("seeds", None), ("data", None)):
+    for name, default in (("json", False), ("seeds", None), ("data", None), ("server", None), ("all_servers", False)):
         vars(args).setdefault(name, default)
     if args.command == "run":
         from bot.__main__ import main as run_bot
@@ -209,6 +241,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         force_rebuild=args.command == "index" and args.rebuild,
     )
     library = services.library
+    server = args.server if args.server is not None else settings.briefbot_server
+    every = args.all_servers
+    if every and args.server is not None:
+        raise InvalidInputError("Give --server or --all-servers, not both.")
+    args.owner = server or OPERATOR  # who adds and removes
+    args.scope = ALL_SERVERS if every else args.owner  # whose sources are read
+    if every and _writes(args):
+        raise InvalidInputError("--all-servers only reads; give --server GUILD_ID to act as a server.")
     if args.command == "index":
         library.save_index()
         manifest = library.index.manifest()
@@ -233,31 +273,52 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             since=args.since,
             until=args.until,
             language=args.language,
+            scope=args.scope,
         )
         return _emit(args, result, text.search_text(result))
     if args.command == "brief":
         brief = library.brief(
-            args.topic, sentences=args.sentences, sources=args.source, since=args.since, until=args.until
+            args.topic,
+            sentences=args.sentences,
+            sources=args.source,
+            since=args.since,
+            until=args.until,
+            scope=args.scope,
         )
         return _emit(args, brief, text.brief_text(brief))
     if args.command == "sources":
-        sources = library.sources()
+        sources = library.sources(scope=args.scope)
         payload = {"sources": [s.model_dump(mode="json") for s in sources]}
         if not args.status:
             return _emit(args, payload, text.sources_text(sources))
-        feeds = asyncio.run(services.feeds.followed())
+        feeds = asyncio.run(services.feeds.followed(args.scope))
         payload["feeds"] = _feeds_json(feeds)
         payload["skipped"] = [{"file": name, "reason": reason} for name, reason in library.corpus.skipped]
         return _emit(args, payload, text.health_text(sources, feeds, library.corpus.skipped))
     if args.command in ("ingest", "feed"):
         return _grow(args, services)
     if args.command == "digest":
-        digest = asyncio.run(services.digests.preview(args.topics, since=args.since))
+        digest = asyncio.run(services.digests.preview(args.topics, since=args.since, scope=args.scope))
         return _emit(args, digest, text.digest_text(digest))
+    if args.command == "source" and args.removed_id is not None:
+        if args.source_id != "remove":
+            raise InvalidInputError("Give one source id, or `source remove ID` to remove an added source.")
+        source = asyncio.run(services.pages.remove(args.removed_id, args.owner))
+        return _emit(args, {"removed": source.source_id}, f"Removed {source.source_id}: {source.display_title}")
+    if args.command == "export":
+        if args.out is None:
+            write_export(library, sys.stdout, args.scope)
+            return 0
+        sources, passages = export_to_file(library, args.out, args.scope)
+        return _emit(
+            args,
+            {"file": str(args.out), "sources": sources, "passages": passages},
+            f"Exported {sources} sources, {passages} passages to {args.out}",
+        )
     if args.command == "source":
-        info = library.source_info(args.source_id)
-        passages = library.passages_of(args.source_id)
-        summary = library.summary(args.source_id)
+        info = library.source_info(args.source_id, scope=args.scope)
+        passages = library.passages_of(args.source_id, scope=args.scope)
+        summary = library.summary(args.source_id, scope=args.scope)
         payload = {
             "source": info.model_dump(mode="json"),
             "summary": summary.model_dump(mode="json"),
@@ -271,11 +332,11 @@ def _grow(args: argparse.Namespace, services: Services) -> int:
     """ingest and feed: network work in one event loop; the index is saved afterwards."""
     library = services.library
     if args.command == "ingest":
-        info = asyncio.run(services.pages.ingest(args.url))
+        info = asyncio.run(services.pages.ingest(args.url, args.owner))
         library.save_index()
         return _emit(args, info, f"Added {info.source_id}: {info.title} ({info.passages} passages)")
     if args.action == "add":
-        result = asyncio.run(services.feeds.follow(args.url, "cli"))
+        result = asyncio.run(services.feeds.follow(args.url, "cli", args.owner))
         library.save_index()
         return _emit(
             args,
@@ -289,11 +350,21 @@ def _grow(args: argparse.Namespace, services: Services) -> int:
         plain = "\n".join(f"#{r['feed']} {r['url']}: {r['error'] or str(r['new']) + ' new'}" for r in rows)
         return _emit(args, {"polled": rows}, plain or "No feeds followed.")
     if args.action == "remove":
-        if not asyncio.run(services.feeds.unfollow(args.id)):
-            raise FileNotFoundError(f"there is no feed #{args.id}")
+        if not asyncio.run(services.feeds.unfollow(args.id, args.owner)):
+            whose = f"server {args.owner}" if args.owner else "the operator"
+            raise FileNotFoundError(f"{whose} follows no feed #{args.id}")
         return _emit(args, {"removed": args.id}, f"Stopped following feed #{args.id}")
-    feeds = asyncio.run(services.feeds.followed())
+    feeds = asyncio.run(services.feeds.followed(args.scope))
     return _emit(args, {"feeds": _feeds_json(feeds)}, text.feeds_text(feeds))
+
+
+def _writes(args: argparse.Namespace) -> bool:
+    """Whether the command adds or removes something (it then needs one owner)."""
+    return (
+        args.command == "ingest"
+        or (args.command == "feed" and args.action in ("add", "remove"))
+        or (args.command == "source" and args.removed_id is not None)
+    )
 
 
 def _feeds_json(feeds: list) -> list[dict]:

@@ -12,6 +12,7 @@ import discord
 
 from bot import embeds
 from bot.cooldown import Cooldown
+from search.scopes import OPERATOR
 
 T = TypeVar("T")
 DEFER_AFTER = 1.0  # seconds of work before the interaction is acknowledged with a "thinking…" state
@@ -59,6 +60,11 @@ def check_cooldown(cooldown: Cooldown, interaction: discord.Interaction, what: s
     wait = cooldown.retry_after(interaction.user.id)
     if wait is not None:
         raise UserError(f"You can {what} again in {math.ceil(wait)} s.")
+
+
+def scope_of(interaction: discord.Interaction) -> int:
+    """Whose library the interaction works in: its server's (search.scopes); the shared one in direct messages."""
+    return interaction.guild_id or OPERATOR
 
 
 def require_manage_server(interaction: discord.Interaction) -> None:

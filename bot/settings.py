@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = Field(default=None, description="sync commands to this guild only (dev)")
     seeds_dir: Path = Field(default=Path("seeds"), description="directory of source documents")
     data_dir: Path = Field(default=Path(".briefbot"), description="index and state")
+    briefbot_server: int | None = Field(default=None, description="the CLI acts as this server (guild id)")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     search_cooldown_seconds: float = Field(default=5.0, ge=0, description="per-user cooldown on /search")
     brief_cooldown_seconds: float = Field(default=20.0, ge=0, description="per-user cooldown on /brief")

@@ -29,6 +29,16 @@ MAX_SENTENCES = 10
 MIN_SENTENCE_WORDS = 6
 MAX_SENTENCE_WORDS = 90
 NEAR_DUPLICATE = 0.6  # cosine above which two sentences say the same thing
+CORE_COVERAGE = 0.7  # share of the topic's IDF weight a sentence must hold to be about the topic
+# An opener that leans on the sentence before it: a connective or a leading pronoun/demonstrative.
+# "It is"/"It was" (an expletive: "It is not possible to ...") does not, unless "for this reason" follows.
+DEPENDENT_OPENER = re.compile(
+    r"[“\"'‘(]?(?:further(?:more)?|moreover|however|in particular|in addition|also|thus|therefore|hence|but|and|"
+    r"yet|instead|otherwise|similarly|likewise|nevertheless|nonetheless|consequently|as a result|"
+    r"for this reason|this|these|that|those|they|he|she|his|her|its|their|such|"
+    r"it(?! (?:is|was|seems) (?!for this)))\b",
+    re.IGNORECASE,
+)
 _MMR_LAMBDA = 0.7
 _SAME_SOURCE_PENALTY = 0.08
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]」』）]*$")
@@ -106,17 +116,73 @@ def make_brief(
     *,
     sentences: int = DEFAULT_SENTENCES,
 ) -> Brief:
-    """Select, order and cite ``sentences`` sentences about the topic from the retrieved passages."""
+    """Select, order and cite up to ``sentences`` sentences about the topic from the retrieved passages;
+    fewer when fewer are about it (see ``_on_topic``)."""
     candidates = _candidates(retrieved, analyzer, idf)
     wanted = set(topic_terms)
     weight = sum(idf(t) for t in wanted) or 1.0
     for s in candidates:
         s.coverage = sum(idf(t) for t in wanted if t in s.vector) / weight
-    relevant = [s for s in candidates if s.coverage > 0]
-    pool = relevant if len(relevant) >= sentences else candidates
+    pool = _on_topic(candidates, wanted)
     _score(pool, max((r.score for r in retrieved), default=1.0), use_coverage=True)
-    chosen = _select(pool, sentences, min_sources=2 if len({s.item.source.source_id for s in relevant}) >= 2 else 1)
+    sources = len({s.item.source.source_id for s in pool})
+    chosen = _select(pool, sentences, min_sources=min(sources, 2), antecedents=_antecedents(candidates))
     return _fit(topic, _reading_order(chosen, pool))
+
+
+def _on_topic(candidates: list[_Sentence], wanted: set[str]) -> list[_Sentence]:
+    """The sentences that carry the topic as a concept.
+
+    Core: the sentence holds at least ``CORE_COVERAGE`` of the topic's IDF weight, so a two- or three-word
+    topic needs all its words unless one is far more common than the rest, and a sentence whose only overlap
+    is a frequent word ("sharing", "security") never qualifies. When no sentence does, the best-covering
+    sentences with at least two of the topic's words (or, for one word, those containing it) stand in.
+    Context: a sentence right before or after a core sentence in the same source that shares a topic word or
+    leans on it (a dependent opener) belongs to the same passage of reasoning and qualifies too.
+    """
+    core = [s for s in candidates if s.coverage >= CORE_COVERAGE]
+    if not core:
+        several = [s for s in candidates if len(wanted & s.vector.keys()) >= min(2, len(wanted))]
+        best = max((s.coverage for s in several), default=0.0)
+        core = [s for s in several if s.coverage >= best - 1e-9 and best > 0]
+    chosen = {id(s) for s in core}
+    pairs = _adjacent_pairs(candidates)
+    beside_core = {id(b) for a, b in pairs if id(a) in chosen} | {id(a) for a, b in pairs if id(b) in chosen}
+    leaning = _antecedents(candidates)
+    context = [
+        s for s in candidates if id(s) in beside_core - chosen and (s.coverage > 0 or id(leaning.get(id(s))) in chosen)
+    ]
+    return core + context
+
+
+def _antecedents(candidates: list[_Sentence]) -> dict[int, _Sentence]:
+    """For each sentence opening with a word that leans on the sentence before, that sentence."""
+    return {id(after): before for before, after in _adjacent_pairs(candidates) if DEPENDENT_OPENER.match(after.text)}
+
+
+def _adjacent_pairs(candidates: list[_Sentence]) -> list[tuple[_Sentence, _Sentence]]:
+    """(sentence, next sentence) where nothing but white space separates them in the source: in one passage,
+    or the last of a passage and the first of the next one."""
+    ordered = sorted(candidates, key=lambda s: (s.item.source.source_id, s.item.passage.ordinal, s.start))
+    pairs = []
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        pa, pb = a.item.passage, b.item.passage
+        if pa.source_id != pb.source_id:
+            continue
+        a_end = _end_in_passage(a)
+        same_passage = pa.ordinal == pb.ordinal and not pa.text[a_end : b.start].strip()
+        next_passage = pb.ordinal == pa.ordinal + 1 and not pa.text[a_end:].strip() and not pb.text[: b.start].strip()
+        if same_passage or next_passage:
+            pairs.append((a, b))
+    return pairs
+
+
+def _end_in_passage(s: _Sentence) -> int:
+    """Where the sentence ends in its passage's text (sentences are whitespace-normalised copies)."""
+    text, i = s.item.passage.text, s.start
+    for word in s.text.split():
+        i = text.index(word, i) + len(word)
+    return i
 
 
 def summarize(source: Source, passages: list[Passage], analyzer: Analyzer, idf, *, sentences: int = 3) -> Brief:
@@ -124,7 +190,7 @@ def summarize(source: Source, passages: list[Passage], analyzer: Analyzer, idf, 
     items = [Retrieved(p, source, 1.0) for p in passages]
     pool = _candidates(items, analyzer, idf)
     _score(pool, 1.0, use_coverage=False)
-    chosen = _select(pool, sentences, min_sources=1)
+    chosen = _select(pool, sentences, min_sources=1, antecedents=_antecedents(pool))
     chosen.sort(key=lambda s: (s.item.passage.ordinal, s.start))
     return _fit(source.display_title, chosen)
 
@@ -167,9 +233,11 @@ def _score(pool: list[_Sentence], best_passage: float, *, use_coverage: bool) ->
         s.score = 0.5 * s.coverage + 0.3 * centrality + 0.2 * passage if use_coverage else centrality
 
 
-def _select(pool: list[_Sentence], n: int, *, min_sources: int) -> list[_Sentence]:
-    """MMR: relevance minus redundancy, with a small penalty for piling up one source."""
+def _select(pool: list[_Sentence], n: int, *, min_sources: int, antecedents: dict[int, _Sentence]) -> list[_Sentence]:
+    """MMR: relevance minus redundancy, with a small penalty for piling up one source. A sentence that leans
+    on the one before it comes with that sentence (which must be in the pool too) or not at all."""
     chosen: list[_Sentence] = []
+    in_pool = {id(s) for s in pool}
     remaining = sorted(pool, key=lambda s: -s.score)
     while remaining and len(chosen) < n:
         missing_sources = min_sources - len({s.item.source.source_id for s in chosen})
@@ -186,9 +254,30 @@ def _select(pool: list[_Sentence], n: int, *, min_sources: int) -> list[_Sentenc
                 best, best_value = s, value
         if best is None:
             break
-        chosen.append(best)
         remaining.remove(best)
+        unit = _with_context(best, chosen, antecedents)
+        # the context a sentence leans on must be on the topic too, unless the sentence itself is central to it
+        supported = best.coverage >= CORE_COVERAGE or all(id(s) in in_pool for s in unit or ())
+        if unit and supported and len(chosen) + len(unit) <= n:
+            chosen += unit
+            added = {id(s) for s in unit}
+            remaining = [s for s in remaining if id(s) not in added]
     return chosen
+
+
+def _with_context(s: _Sentence, chosen: list[_Sentence], antecedents: dict[int, _Sentence]) -> list[_Sentence] | None:
+    """The sentence and the chain of sentences it leans on that are not chosen yet; None if one of them is
+    not among the candidates (the sentence cannot stand alone)."""
+    unit = [s]
+    taken = {id(c) for c in chosen}
+    while DEPENDENT_OPENER.match(unit[-1].text):
+        before = antecedents.get(id(unit[-1]))
+        if before is None:
+            return None
+        if id(before) in taken:
+            break
+        unit.append(before)
+    return unit
 
 
 def _reading_order(chosen: list[_Sentence], pool: list[_Sentence]) -> list[_Sentence]:

@@ -10,7 +10,8 @@ Tables::
 
     files     name -> size, mtime_ns, sha256, pipeline, error     the sources folder as last scanned
     sources   number (ascending = index order), source_id, file, pipeline, state, passages, words, day,
-              language, title (as displayed), meta (the Source's fields but text, as JSON), text
+              language, title (as displayed), meta (the Source's fields but text, as JSON), text, scope
+              (search.scopes: the operator's, 0, or the server that added it)
     passages  (source_number, ordinal) -> heading, start, end, text
     meta      key -> value: schema version, epoch
 
@@ -46,7 +47,8 @@ from search.models import Passage, Source, SourceInfo
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+_UPGRADES = {3: "ALTER TABLE sources ADD COLUMN scope INTEGER NOT NULL DEFAULT 0"}  # from version: to the next
 LIVE, RETIRED, DROPPED = 0, 1, 2  # sources.state
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -57,7 +59,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS sources (
     number INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, file TEXT, pipeline INTEGER NOT NULL,
     state INTEGER NOT NULL DEFAULT 0, passages INTEGER NOT NULL, words INTEGER NOT NULL, day INTEGER NOT NULL,
-    language TEXT, title TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL
+    language TEXT, title TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL, scope INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sources_file ON sources (file) WHERE state = 0;
 CREATE TABLE IF NOT EXISTS passages (
@@ -87,6 +89,7 @@ class Row:
     day: int
     language: str | None
     live: bool = True
+    scope: int = 0
 
 
 _LANGUAGE_CODES = list(LANGUAGES)
@@ -130,8 +133,14 @@ class CorpusStore:
             if version is None:
                 db.execute("INSERT INTO meta VALUES ('schema', ?), ('epoch', ?)", (SCHEMA_VERSION, uuid.uuid4().hex))
                 self.created = True
-            elif int(version[0]) != SCHEMA_VERSION:
+                return
+            found = int(version[0])
+            while found in _UPGRADES:
+                db.execute(_UPGRADES[found])
+                found += 1
+            if found != SCHEMA_VERSION:
                 raise sqlite3.DatabaseError(f"schema version {version[0]}, expected {SCHEMA_VERSION}")
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -162,8 +171,8 @@ class CorpusStore:
 
     def rows(self) -> list[Row]:
         """The rows the index holds (live and retired), in index order."""
-        query = "SELECT number, source_id, passages, day, language, state = 0 FROM sources WHERE state < 2"
-        return [Row(*row[:5], bool(row[5])) for row in self._db().execute(query + " ORDER BY number")]
+        query = "SELECT number, source_id, passages, day, language, state = 0, scope FROM sources WHERE state < 2"
+        return [Row(*row[:5], bool(row[5]), row[6]) for row in self._db().execute(query + " ORDER BY number")]
 
     def files(self) -> dict[str, FileState]:
         return {name: FileState(*rest) for name, *rest in self._db().execute("SELECT * FROM files")}
@@ -280,20 +289,31 @@ class CorpusStore:
         with self._db() as db:
             db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE name = ?", (state.size, state.mtime_ns, name))
 
-    def add(self, source: Source, passages: list[Passage], *, pipeline: int) -> Row:
-        """A source that comes from no file (a fetched page or a feed item)."""
+    def add(self, source: Source, passages: list[Passage], *, pipeline: int, scope: int = 0) -> Row:
+        """A source that comes from no file (a fetched page or a feed item), owned by ``scope``."""
         db = self._db()
         with db:
-            return self._insert(db, source, passages, None, pipeline)
+            return self._insert(db, source, passages, None, pipeline, scope)
+
+    def retire(self, number: int) -> bool:
+        """Retire a live source that came from no file (it is masked, then dropped at the next compaction);
+        False if there is none with that number."""
+        with self._db() as db:
+            query = "UPDATE sources SET state = 1 WHERE number = ? AND file IS NULL AND state = 0"
+            return db.execute(query, (number,)).rowcount > 0
+
+    def from_file(self, number: int) -> bool:
+        row = self._db().execute("SELECT file FROM sources WHERE number = ?", (number,)).fetchone()
+        return row is not None and row[0] is not None
 
     @staticmethod
-    def _insert(db, source: Source, passages: list[Passage], file: str | None, pipeline: int) -> Row:
+    def _insert(db, source: Source, passages: list[Passage], file: str | None, pipeline: int, scope: int = 0) -> Row:
         day = source.published.toordinal() if source.published else -1
         words = sum(p.words for p in passages)
         meta = source.model_dump_json(exclude={"text"})
         number = db.execute(
-            "INSERT INTO sources (source_id, file, pipeline, passages, words, day, language, title, meta, text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources (source_id, file, pipeline, passages, words, day, language, title, meta, text, scope) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source.source_id,
                 file,
@@ -305,6 +325,7 @@ class CorpusStore:
                 source.display_title,
                 meta,
                 source.text,
+                scope,
             ),
         ).lastrowid
         for expected, p in enumerate(passages, 1):
@@ -314,7 +335,7 @@ class CorpusStore:
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?)",
             [(number, p.ordinal, p.heading, p.start, p.end, p.text) for p in passages],
         )
-        return Row(number, source.source_id, len(passages), day, source.language)
+        return Row(number, source.source_id, len(passages), day, source.language, scope=scope)
 
     def purge_dropped(self) -> None:
         """Delete dropped rows (at open, before any snapshot can refer to them)."""
@@ -347,6 +368,7 @@ class CorpusView:
         self.passage_language = np.repeat(languages, counts)
         self.retired = int(sum(r.passages for r in rows if not r.live))
         self.live = np.repeat(np.fromiter((r.live for r in rows), bool, len(rows)), counts) if self.retired else None
+        self.source_scope = np.fromiter((r.scope for r in rows), np.int64, len(rows))  # per row: its owner
         self.sources = _Sources(self)
         self.passages = _Passages(self)
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from search.library import Library
 from search.models import Source
+from search.scopes import ALL_SERVERS, OPERATOR
 from search.vectors import cosine, tfidf
 
 SAME_STORY = 0.5  # cosine of tf-idf vectors above which two new sources tell one story
@@ -99,11 +100,17 @@ def build_digest(
     until: dt.datetime,
     topics: list[str],
     first_seen: dict[str, dt.datetime],
+    scope: int | None = OPERATOR,
 ) -> Digest:
-    """The digest of sources first seen in (since, until], with the topics' best new passages."""
+    """The digest of the sources ``scope`` sees (its own and the shared library's) first seen in (since, until],
+    with the topics' best new passages."""
     known = library.corpus.sources
     new_ids = sorted(
-        (sid for sid, seen in first_seen.items() if sid in known and (since is None or seen > since) and seen <= until),
+        (
+            sid
+            for sid, seen in first_seen.items()
+            if library.can_see(sid, scope) and (since is None or seen > since) and seen <= until
+        ),
         key=lambda sid: (first_seen[sid], sid),
     )
     items = [_item(library, story) for story in _stories(library, [known[sid] for sid in new_ids])]
@@ -111,7 +118,7 @@ def build_digest(
     for topic in topics:
         passages: list[DigestPassage] = []
         if new_ids:
-            result = library.search(topic, limit=TOPIC_PASSAGES, sources=new_ids)
+            result = library.search(topic, limit=TOPIC_PASSAGES, sources=new_ids, scope=scope)
             passages = [
                 DigestPassage(
                     passage_id=h.passage_id, source_id=h.source_id, title=h.title, url=h.url, snippet=h.snippet
@@ -124,7 +131,7 @@ def build_digest(
 
 def _item(library: Library, story: list[Source]) -> DigestItem:
     lead, *others = story
-    summary = library.summary(lead.source_id, sentences=SUMMARY_SENTENCES)
+    summary = library.summary(lead.source_id, sentences=SUMMARY_SENTENCES, scope=ALL_SERVERS)  # chosen by scope
     return DigestItem(
         source_id=lead.source_id,
         title=lead.display_title,

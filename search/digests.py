@@ -21,6 +21,7 @@ from search.digest import Digest, build_digest, due_date, scheduled_at
 from search.errors import InvalidInputError
 from search.library import Library
 from search.query import parse_query
+from search.scopes import OPERATOR
 from search.store import Subscription
 
 log = logging.getLogger(__name__)
@@ -135,20 +136,22 @@ class DigestService:
         *,
         since: dt.datetime | None = None,
         channel: tuple[int | None, int | None] | None = None,
+        scope: int | None = OPERATOR,
     ) -> Digest:
         """What a digest would hold now. For a ``(guild, channel)`` with a subscription: what is new since its
         last digest, on its topics unless ``topics`` are given; otherwise what is new since ``since`` (default:
-        the last 24 hours)."""
+        the last 24 hours). A channel's digest shows what its server sees, otherwise what ``scope`` sees."""
         now = self.library.clock()
         topic_list = self.parse_topics(topics)
         mine = []
         if channel is not None:
             guild_id, channel_id = channel
+            scope = guild_id or OPERATOR
             mine = [s for s in await self.subscriptions(guild_id) if s.channel_id == channel_id]
         if mine:
             since = await asyncio.to_thread(self.repository.last_covered, mine[0].id) or mine[0].created
             topic_list = topic_list if topics else mine[0].topics
-        return await asyncio.to_thread(self._build, topic_list, since or now - dt.timedelta(days=1), now)
+        return await asyncio.to_thread(self._build, topic_list, since or now - dt.timedelta(days=1), now, scope)
 
     # -- delivery ---------------------------------------------------------------------------------------
     def claim_due(self) -> list[DigestClaim]:
@@ -172,7 +175,7 @@ class DigestService:
         return claims
 
     def build(self, claim: DigestClaim) -> Digest:
-        return self._build(claim.subscription.topics, claim.since, claim.until)
+        return self._build(claim.subscription.topics, claim.since, claim.until, claim.subscription.guild_id)
 
     def finish(self, claim: DigestClaim, status: str, messages: list[int]) -> None:
         self.repository.finish(claim.subscription.id, claim.local_date, status, self.library.clock(), messages)
@@ -206,9 +209,9 @@ class DigestService:
         log.info("posted digest %s for %s to channel %s", subscription.id, claim.local_date, subscription.channel_id)
         return True
 
-    def _build(self, topics: list[str], since: dt.datetime | None, until: dt.datetime) -> Digest:
+    def _build(self, topics: list[str], since: dt.datetime | None, until: dt.datetime, scope: int | None) -> Digest:
         first_seen = self.library.store.sources.first_seen()
-        return build_digest(self.library, since=since, until=until, topics=topics, first_seen=first_seen)
+        return build_digest(self.library, since=since, until=until, topics=topics, first_seen=first_seen, scope=scope)
 
 
 def _next_time(at: dt.time, zone: str, now: dt.datetime) -> dt.datetime:

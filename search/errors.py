@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from search.fetch import FetchError
 from search.ingest import IngestError
-from search.library import UnknownSourceError
+from search.library import SourceRemovalError, UnknownSourceError
 from search.store import DuplicateError
 
 
@@ -22,6 +22,7 @@ class FeedError(ValueError):
 USER_ERRORS: tuple[type[Exception], ...] = (
     InvalidInputError,
     UnknownSourceError,
+    SourceRemovalError,
     FetchError,
     IngestError,
     DuplicateError,

@@ -24,6 +24,7 @@ from search.fetch import FetchError, FetchPolicy, fetch
 from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_blocks, outlet_from_url
 from search.library import Library
 from search.nesting import check_nesting
+from search.scopes import OPERATOR
 from search.store import DuplicateError, Feed
 from search.web import add_raw, ingest_url
 
@@ -115,21 +116,23 @@ class FeedService:
         self.interval = interval
         self.repository = library.store.feeds
 
-    async def follow(self, url: str, added_by: str | None) -> PollResult:
-        """Follow ``url`` and ingest its current items; if the first poll fails, unfollow and raise FeedError."""
-        feed = await asyncio.to_thread(self.repository.add, url.strip(), added_by, self.library.clock())
+    async def follow(self, url: str, added_by: str | None, scope: int = OPERATOR) -> PollResult:
+        """Follow ``url`` for ``scope`` (search.scopes: its items join that scope's library) and ingest its
+        current items; if the first poll fails, unfollow and raise FeedError."""
+        feed = await asyncio.to_thread(self.repository.add, url.strip(), added_by, self.library.clock(), scope)
         result = await self._poll(feed)
         if result.error:
-            await asyncio.to_thread(self.repository.remove, feed.id)
+            await asyncio.to_thread(self.repository.remove, feed.id, scope)
             raise FeedError(result.error)
         return result
 
-    async def unfollow(self, feed_id: int) -> bool:
-        """Stop following a feed (its sources stay); False if there is no such feed."""
-        return await asyncio.to_thread(self.repository.remove, feed_id)
+    async def unfollow(self, feed_id: int, scope: int = OPERATOR) -> bool:
+        """Stop following a feed ``scope`` follows (its sources stay); False if it follows no such feed."""
+        return await asyncio.to_thread(self.repository.remove, feed_id, scope)
 
-    async def followed(self) -> list[Feed]:
-        return await asyncio.to_thread(self.repository.all)
+    async def followed(self, scope: int | None = None) -> list[Feed]:
+        """The feeds ``scope`` follows (every feed for None)."""
+        return await asyncio.to_thread(self.repository.all, scope)
 
     async def poll_due(self, *, every: bool = False) -> list[PollResult]:
         """Poll every feed whose next poll time has come (all of them if ``every``). A feed that fails in a way
@@ -168,10 +171,10 @@ class FeedService:
             try:
                 if item.raw is not None:
                     source = await asyncio.to_thread(
-                        add_raw, self.library, item.raw, item.url or feed.url, feed_id=feed.id
+                        add_raw, self.library, item.raw, item.url or feed.url, feed_id=feed.id, scope=feed.scope
                     )
                 elif item.url:
-                    source = await ingest_url(self.library, item.url, self.policy, feed_id=feed.id)
+                    source = await ingest_url(self.library, item.url, self.policy, feed_id=feed.id, scope=feed.scope)
                 else:
                     continue
                 source_id, new = source.source_id, new + 1

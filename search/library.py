@@ -38,6 +38,7 @@ from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
 from search.ranking import diversified, passage_terms, rank
+from search.scopes import OPERATOR, visible, visible_mask
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
 
@@ -55,6 +56,10 @@ class UnknownSourceError(LookupError):
     def __init__(self, source_id: str) -> None:
         super().__init__(f"No source with id {source_id!r}. List them with `sources`.")
         self.source_id = source_id
+
+
+class SourceRemovalError(ValueError):
+    """A source the asker may see but not remove (a seed-folder file, or the shared library's)."""
 
 
 def utc_now() -> dt.datetime:
@@ -145,8 +150,8 @@ class Library:
     def _import_stored(self) -> list[Row]:
         """A new corpus store: copy in the sources added after start-up (kept in the state database)."""
         return [
-            self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION)
-            for source, passages in self.store.sources.stored()
+            self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION, scope=scope)
+            for source, passages, scope in self.store.sources.stored()
         ]
 
     def _index_for(self, view: CorpusView, index: BM25Index | None) -> tuple[CorpusView, BM25Index]:
@@ -287,8 +292,10 @@ class Library:
         content_hash: str,
         canonical_url: str | None = None,
         feed_id: int | None = None,
+        scope: int = OPERATOR,
     ) -> Source:
-        """Store a new source and make it searchable at once (DuplicateError if it is already stored)."""
+        """Store a new source of ``scope`` (search.scopes) and make it searchable at once (DuplicateError if
+        it is already stored)."""
         with self._write_lock:
             if source.source_id in self._state.corpus.sources:
                 raise DuplicateError(f"already in the library as {source.source_id}", source.source_id)
@@ -299,8 +306,31 @@ class Library:
                 canonical_url=canonical_url,
                 added_at=self.clock(),
                 feed_id=feed_id,
+                scope=scope,
             )
-            self._append([self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION)])
+            self._append([self.corpus_store.add(source, passages, pipeline=PIPELINE_VERSION, scope=scope)])
+        return source
+
+    def remove_source(self, source_id: str, scope: int) -> Source:
+        """Remove a source ``scope`` added (a page, a feed item or an attachment) from the store and, as a
+        tombstone, from the index at once. A seed-folder file is refused (SourceRemovalError): it is removed
+        by deleting the file; so is the shared library's source when asked by a server."""
+        with self._write_lock:
+            state = self._state
+            source = self.get_source(source_id, state, scope=scope)
+            row = state.corpus.row(source_id)
+            if self.corpus_store.from_file(row.number):
+                raise SourceRemovalError(
+                    f"`{source_id}` comes from the shared seed folder; the operator removes it by deleting its file."
+                )
+            if row.scope != scope:
+                raise SourceRemovalError(
+                    f"`{source_id}` belongs to the shared library; only the operator can remove it."
+                )
+            self.store.sources.remove(source_id)
+            self.corpus_store.retire(row.number)
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), state.corpus.skipped)
+            self._state = _State(*self._index_for(view, state.index))
         return source
 
     def _append(self, rows: list[Row]) -> None:
@@ -354,9 +384,11 @@ class Library:
         until: dt.date | None = None,
         language: str | None = None,
         page_size: int | None = None,
+        scope: int | None = OPERATOR,
     ) -> SearchResult:
-        """Ranked passages. Bad input gives an empty result with a one-line ``message``, never an error,
-        except an unknown source id (UnknownSourceError) and a limit or language out of range (ValueError).
+        """Ranked passages among the sources ``scope`` sees (search.scopes). Bad input gives an empty result
+        with a one-line ``message``, never an error, except an unknown source id (UnknownSourceError) and a
+        limit or language out of range (ValueError).
 
         Unless filtered to sources, results are shown in pages of ``page_size`` (default: ``limit``) with
         at most two passages of one source on a page (``diversified``); a source filter gets the rest."""
@@ -366,7 +398,7 @@ class Library:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         state = self._state
         depth = limit if sources else MAX_LIMIT
-        parsed, ranked, message = self._rank(state, query, depth, sources, since, until, language)
+        parsed, ranked, message = self._rank(state, query, depth, sources, since, until, language, scope)
         if not sources:
             groups = [int(state.corpus.passage_source[doc]) for doc, _ in ranked]
             ranked = [ranked[i] for i in diversified(groups, page_size or limit)][:limit]
@@ -382,18 +414,24 @@ class Library:
         sources: list[str] | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        scope: int | None = OPERATOR,
     ) -> Brief:
-        """A briefing of verbatim, cited sentences; with suggestions when the topic finds nothing."""
+        """A briefing of verbatim, cited sentences from the sources ``scope`` sees; with suggestions when the
+        topic finds nothing."""
         if not 1 <= sentences <= MAX_SENTENCES:
             raise ValueError(f"sentences must be between 1 and {MAX_SENTENCES}")
         state = self._state
-        parsed, ranked, message = self._rank(state, topic, BRIEF_PASSAGES, sources, since, until)
+        parsed, ranked, message = self._rank(state, topic, BRIEF_PASSAGES, sources, since, until, scope=scope)
         if not ranked:
-            close = [] if parsed.problem else self.did_you_mean(parsed.text)
+            close = [] if parsed.problem else self.did_you_mean(parsed.text, scope=scope)
             if close:
                 message = f"{message} Did you mean: {', '.join(close)}?"
             return Brief(
-                topic=parsed.text, sentences=[], citations=[], message=message, suggestions=close + self.topics()
+                topic=parsed.text,
+                sentences=[],
+                citations=[],
+                message=message,
+                suggestions=close + self.topics(scope=scope),
             )
         corpus = state.corpus
         retrieved = []
@@ -402,30 +440,29 @@ class Library:
             retrieved.append(Retrieved(passage, corpus.sources[passage.source_id], score))
         return make_brief(parsed.text, parsed.terms, retrieved, self.analyzer, state.index.idf, sentences=sentences)
 
-    def summary(self, source_id: str, *, sentences: int = 3) -> Brief:
+    def summary(self, source_id: str, *, sentences: int = 3, scope: int | None = OPERATOR) -> Brief:
         """The most central sentences of (at most SUMMARY_PASSAGES of) the source's passages, verbatim and
         cited, in document order: bounded work however long the source is."""
         state = self._state
-        source = self.get_source(source_id, state)
+        source = self.get_source(source_id, state, scope=scope)
         row = state.corpus.row(source_id)
         ordinals = [i + 1 for i in evenly_spread(row.passages, SUMMARY_PASSAGES)]
         passages = self.corpus_store.passages(row.number, source_id, ordinals)
         return summarize(source, passages, self.analyzer, state.index.idf, sentences=sentences)
 
     def _rank(
-        self, state: _State, query, limit, sources, since, until, language=None
+        self, state: _State, query, limit, sources, since, until, language=None, scope=OPERATOR
     ) -> tuple[ParsedQuery, list[tuple[int, float]], str | None]:
         """Parse, filter and rank: (parsed query, [(passage number, score)], why nothing was found)."""
         for source_id in sources or []:
-            self.get_source(source_id, state)
+            self.get_source(source_id, state, scope=scope)
         parsed = parse_query(query, self.analyzer)
         if parsed.problem:
             return parsed, [], parsed.problem
         if since and until and since > until:
             return parsed, [], "The start date is after the end date."
         mask = self._filter_mask(state, sources, since, until, language)
-        live = state.corpus.live
-        candidates = live if mask is None else mask if live is None else mask & live
+        candidates = self._candidates(state, scope, mask)
 
         def accept(doc: int) -> bool:
             tokens = self.analyzer.tokens(state.corpus.passage(doc).text)
@@ -458,6 +495,17 @@ class Library:
             mask &= corpus.passage_language == language_number(language)
         return mask
 
+    @staticmethod
+    def _candidates(state: _State, scope: int | None, mask: np.ndarray | None = None) -> np.ndarray | None:
+        """Per passage: live, visible to ``scope`` (an array lookup, like the filters) and in ``mask``;
+        None if every passage is."""
+        corpus = state.corpus
+        allowed = visible_mask(corpus.source_scope, scope)
+        for part in (corpus.live, None if allowed is None else allowed[corpus.passage_source]):
+            if part is not None:
+                mask = part if mask is None else mask & part
+        return mask
+
     def _hit(self, state: _State, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
         passage = state.corpus.passage(doc)
         source = state.corpus.sources[passage.source_id]
@@ -473,63 +521,76 @@ class Library:
         )
 
     # -- suggestions (from a bounded sample of passages, computed once per snapshot) ----------------------
-    def did_you_mean(self, text: str) -> list[str]:
+    # (per scope: a server is never offered words or topics from another server's sources)
+    def did_you_mean(self, text: str, *, scope: int | None = OPERATOR) -> list[str]:
         state = self._state
-        if "words" not in state.cache:
-            state.cache["words"] = suggest.surface_words(self._sample(state), self.analyzer)
-        return suggest.did_you_mean(text, state.cache["words"], self.analyzer, state.index.doc_freq)
+        key = ("words", scope)
+        if key not in state.cache:
+            state.cache[key] = suggest.surface_words(self._sample(state, scope), self.analyzer)
+        return suggest.did_you_mean(text, state.cache[key], self.analyzer, state.index.doc_freq)
 
-    def topics(self) -> list[str]:
+    def topics(self, *, scope: int | None = OPERATOR) -> list[str]:
         state = self._state
-        if "topics" not in state.cache:
-            state.cache["topics"] = suggest.topics(self._sample(state), self.analyzer)
-        return list(state.cache["topics"])
+        key = ("topics", scope)
+        if key not in state.cache:
+            state.cache[key] = suggest.topics(self._sample(state, scope), self.analyzer)
+        return list(state.cache[key])
 
-    @staticmethod
-    def _sample(state: _State) -> list[Passage]:
-        if "sample" not in state.cache:
-            passages = state.corpus.passages
-            state.cache["sample"] = [passages[i] for i in evenly_spread(len(passages), SUGGEST_PASSAGES)]
-        return state.cache["sample"]
+    def _sample(self, state: _State, scope: int | None) -> list[Passage]:
+        key = ("sample", scope)
+        if key not in state.cache:
+            candidates = self._candidates(state, scope)
+            docs = np.arange(state.corpus.documents) if candidates is None else np.flatnonzero(candidates)
+            state.cache[key] = [state.corpus.passage(int(docs[i])) for i in evenly_spread(len(docs), SUGGEST_PASSAGES)]
+        return state.cache[key]
 
     # -- the library ------------------------------------------------------------------------------------
-    def get_source(self, source_id: str, state: _State | None = None) -> Source:
-        try:
-            return (state or self._state).corpus.sources[source_id]
-        except KeyError:
-            raise UnknownSourceError(source_id) from None
+    def get_source(self, source_id: str, state: _State | None = None, *, scope: int | None = OPERATOR) -> Source:
+        state = state or self._state
+        self._row(source_id, state, scope)
+        return state.corpus.sources[source_id]
 
-    def passages_of(self, source_id: str, state: _State | None = None) -> list[Passage]:
+    def passages_of(
+        self, source_id: str, state: _State | None = None, *, scope: int | None = OPERATOR
+    ) -> list[Passage]:
         """Every passage of one source, in reading order."""
         state = state or self._state
-        row = self._row(source_id, state)
+        row = self._row(source_id, state, scope)
         return self.corpus_store.passages(row.number, source_id)
 
-    def get_passage(self, passage_id: str) -> Passage:
+    def get_passage(self, passage_id: str, *, scope: int | None = OPERATOR) -> Passage:
         source_id, _, ordinal = passage_id.rpartition(":p")
         state = self._state
-        if source_id in state.corpus.position and ordinal.isdigit():
+        if self.can_see(source_id, scope, state) and ordinal.isdigit():
             row = state.corpus.row(source_id)
             found = self.corpus_store.passages(row.number, source_id, [int(ordinal)])
             if found:
                 return found[0]
         raise UnknownSourceError(passage_id)
 
-    def source_info(self, source_id: str, state: _State | None = None) -> SourceInfo:
-        (info,) = self.corpus_store.infos([self._row(source_id, state or self._state).number])
+    def source_info(self, source_id: str, state: _State | None = None, *, scope: int | None = OPERATOR) -> SourceInfo:
+        (info,) = self.corpus_store.infos([self._row(source_id, state or self._state, scope).number])
         return info
 
-    def sources(self) -> list[SourceInfo]:
-        """Every source's info (metadata only, no texts); read once per snapshot (autocomplete asks on
-        every keystroke)."""
+    def sources(self, *, scope: int | None = OPERATOR) -> list[SourceInfo]:
+        """The info of every source ``scope`` sees (metadata only, no texts); read once per snapshot and scope
+        (autocomplete asks on every keystroke)."""
         state = self._state
-        if "sources" not in state.cache:
-            state.cache["sources"] = self.corpus_store.infos([row.number for row in state.corpus.rows if row.live])
-        return list(state.cache["sources"])
+        key = ("sources", scope)
+        if key not in state.cache:
+            rows = [row for row in state.corpus.rows if row.live and visible(row.scope, scope)]
+            state.cache[key] = self.corpus_store.infos([row.number for row in rows])
+        return list(state.cache[key])
+
+    def can_see(self, source_id: str, scope: int | None, state: _State | None = None) -> bool:
+        corpus = (state or self._state).corpus
+        return source_id in corpus.position and visible(corpus.row(source_id).scope, scope)
 
     @staticmethod
-    def _row(source_id: str, state: _State) -> Row:
-        try:
-            return state.corpus.row(source_id)
-        except KeyError:
-            raise UnknownSourceError(source_id) from None
+    def _row(source_id: str, state: _State, scope: int | None = OPERATOR) -> Row:
+        """The live source's row; UnknownSourceError if there is none that ``scope`` sees."""
+        position = state.corpus.position.get(source_id)
+        row = None if position is None else state.corpus.rows[position]
+        if row is None or not visible(row.scope, scope):
+            raise UnknownSourceError(source_id)
+        return row

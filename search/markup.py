@@ -37,10 +37,11 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
-def terminal_json(data: object) -> str:
-    """``data`` as indented JSON for a terminal: the same data, with every control character (C1 and the
-    bidirectional overrides too, which ``json`` leaves raw) written as a ``\\uXXXX`` escape."""
-    return json.dumps(data, ensure_ascii=False, indent=2).translate(_JSON_ESCAPES)
+def terminal_json(data: object, *, indent: int | None = 2) -> str:
+    """``data`` as JSON for a terminal (indented; one line with ``indent=None``): the same data, with every
+    control character (C1 and the bidirectional overrides too, which ``json`` leaves raw) written as a
+    ``\\uXXXX`` escape."""
+    return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
 
 
 def plain_url(url: str | None) -> str | None:

@@ -1,4 +1,5 @@
-"""``PageService``: add a web page to the library now (``/ingest``, ``briefbot ingest``).
+"""``PageService``: add a web page to the library now (``/ingest``, ``briefbot ingest``), or remove an added
+source (``/source remove``, ``briefbot source remove``).
 
 Fetching is asynchronous; extraction and indexing run in a worker thread (``search.web``).
 """
@@ -9,7 +10,8 @@ import asyncio
 
 from search.fetch import FetchPolicy
 from search.library import Library
-from search.models import SourceInfo
+from search.models import Source, SourceInfo
+from search.scopes import OPERATOR
 from search.web import ingest_url
 
 
@@ -18,7 +20,13 @@ class PageService:
         self.library = library
         self.policy = policy
 
-    async def ingest(self, url: str) -> SourceInfo:
-        """Fetch, extract, dedupe and index ``url``; FetchError, IngestError or DuplicateError otherwise."""
-        source = await ingest_url(self.library, url.strip(), self.policy)
-        return await asyncio.to_thread(self.library.source_info, source.source_id)
+    async def ingest(self, url: str, scope: int = OPERATOR) -> SourceInfo:
+        """Fetch, extract, dedupe and index ``url`` into ``scope``'s library (search.scopes); FetchError,
+        IngestError or DuplicateError otherwise."""
+        source = await ingest_url(self.library, url.strip(), self.policy, scope=scope)
+        return await asyncio.to_thread(self.library.source_info, source.source_id, scope=scope)
+
+    async def remove(self, source_id: str, scope: int) -> Source:
+        """Remove a source ``scope`` added, from the store and the index at once (UnknownSourceError,
+        SourceRemovalError)."""
+        return await asyncio.to_thread(self.library.remove_source, source_id.strip(), scope)

@@ -26,7 +26,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        if start < end:
+        if spans and start == spans[-1][1] and text[start - 1] == ".":
+            spans[-1] = (spans[-1][0], end)  # no space after a ".": inside a word ("Japan-U.S.-South Korea")
+        elif start < end:
             spans.append((start, end))
     return spans
 

@@ -13,6 +13,7 @@ from search.ingest import RawDocument, read_documents
 from search.library import Library
 from search.models import Passage, Source
 from search.pdf import from_pdf, is_pdf
+from search.scopes import OPERATOR
 from search.workers import run_cpu
 
 PDF_TYPE = "application/pdf"
@@ -30,34 +31,49 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))
 
 
-def web_source_id(canonical: str) -> str:
-    return "web-" + hashlib.sha1(canonical.encode()).hexdigest()[:12]
+def web_source_id(canonical: str, scope: int = OPERATOR) -> str:
+    """A page's id: from its canonical URL, and its scope's (search.scopes), so servers never share one."""
+    key = canonical if scope == OPERATOR else f"{scope} {canonical}"
+    return "web-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(normalize_space(text).casefold().encode()).hexdigest()[:32]
 
 
-def build_web_source(raw: RawDocument, url: str) -> tuple[Source, list[Passage], str]:
+def build_web_source(raw: RawDocument, url: str, scope: int = OPERATOR) -> tuple[Source, list[Passage], str]:
     """Clean and split one document that came from ``url``: (source, passages, canonical URL). Pure."""
     canonical = canonical_url(raw.url or url)
     raw.url = raw.url or url
-    source, passages = build_source(raw, web_source_id(canonical), origin=url)
+    source, passages = build_source(raw, web_source_id(canonical, scope), origin=url)
     return source, passages, canonical
 
 
 def add_built(
-    library: Library, source: Source, passages: list[Passage], canonical: str, *, feed_id: int | None = None
+    library: Library,
+    source: Source,
+    passages: list[Passage],
+    canonical: str,
+    *,
+    feed_id: int | None = None,
+    scope: int = OPERATOR,
 ) -> Source:
-    """Dedupe and index a built source (DuplicateError if known)."""
+    """Dedupe and index a built source into ``scope`` (DuplicateError if known)."""
     return library.add_source(
-        source, passages, content_hash=content_hash(source.text), canonical_url=canonical, feed_id=feed_id
+        source,
+        passages,
+        content_hash=content_hash(source.text),
+        canonical_url=canonical,
+        feed_id=feed_id,
+        scope=scope,
     )
 
 
-def add_raw(library: Library, raw: RawDocument, url: str, *, feed_id: int | None = None) -> Source:
-    """Clean, dedupe and index one document that came from ``url`` (DuplicateError if known)."""
-    return add_built(library, *build_web_source(raw, url), feed_id=feed_id)
+def add_raw(
+    library: Library, raw: RawDocument, url: str, *, feed_id: int | None = None, scope: int = OPERATOR
+) -> Source:
+    """Clean, dedupe and index one document that came from ``url`` into ``scope`` (DuplicateError if known)."""
+    return add_built(library, *build_web_source(raw, url, scope), feed_id=feed_id, scope=scope)
 
 
 def _suffix(content_type: str) -> str:
@@ -68,18 +84,20 @@ def _suffix(content_type: str) -> str:
     return ".md" if "markdown" in content_type else ".txt"
 
 
-async def ingest_url(library: Library, url: str, policy: FetchPolicy, *, feed_id: int | None = None) -> Source:
-    """Fetch ``url`` and add its article. Raises FetchError, IngestError or DuplicateError (short messages).
-    Extraction runs in a thread, or in a worker process for a big page; indexing in a thread."""
+async def ingest_url(
+    library: Library, url: str, policy: FetchPolicy, *, feed_id: int | None = None, scope: int = OPERATOR
+) -> Source:
+    """Fetch ``url`` and add its article to ``scope``. Raises FetchError, IngestError or DuplicateError (short
+    messages). Extraction runs in a thread, or in a worker process for a big page; indexing in a thread."""
     page = await fetch(url, policy, accept=(*TEXT_TYPES, PDF_TYPE))
-    built = await run_cpu(len(page.body), extract_page, page)
-    return await asyncio.to_thread(add_built, library, *built, feed_id=feed_id)
+    built = await run_cpu(len(page.body), extract_page, page, scope)
+    return await asyncio.to_thread(add_built, library, *built, feed_id=feed_id, scope=scope)
 
 
-def extract_page(page: Fetched) -> tuple[Source, list[Passage], str]:
+def extract_page(page: Fetched, scope: int = OPERATOR) -> tuple[Source, list[Passage], str]:
     """A fetched page's article, cleaned and split (trafilatura, pypdf): CPU work, never on the event loop."""
     if page.content_type == PDF_TYPE or is_pdf(page.body):
         raw = from_pdf(page.body, name=page.url)
     else:
         (raw, *_) = read_documents(page.text, suffix=_suffix(page.content_type), url=page.url)
-    return build_web_source(raw, page.url)
+    return build_web_source(raw, page.url, scope)

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot import embeds
 from bot.cooldown import Cooldown
-from bot.replies import UserError, check_cooldown, in_time, reply
+from bot.replies import UserError, check_cooldown, in_time, reply, scope_of
 from search.library import Library
 from search.query import parse_query
 
@@ -27,12 +27,14 @@ class BriefCog(commands.Cog, name="Brief"):
         if problem:
             raise UserError(problem)
         check_cooldown(self.cooldown, interaction, "ask for a brief")
-        probe = await in_time(interaction, asyncio.to_thread(self.library.search, topic, limit=1))
+        scope = scope_of(interaction)
+        probe = await in_time(interaction, asyncio.to_thread(self.library.search, topic, limit=1, scope=scope))
         if not probe.hits:  # nothing to brief: answer privately, with suggestions
-            brief = await in_time(interaction, asyncio.to_thread(self.library.brief, topic), ephemeral=True)
+            work = asyncio.to_thread(self.library.brief, topic, scope=scope)
+            brief = await in_time(interaction, work, ephemeral=True)
             await reply(interaction, embed=embeds.brief_embed(brief), ephemeral=True)
             return
         if not interaction.response.is_done():
             await interaction.response.defer(thinking=True)
-        brief = await asyncio.to_thread(self.library.brief, topic)
+        brief = await asyncio.to_thread(self.library.brief, topic, scope=scope)
         await reply(interaction, embed=embeds.brief_embed(brief))

@@ -8,7 +8,7 @@ from discord.ext import commands, tasks
 
 from bot import embeds
 from bot.loops import logged
-from bot.replies import UserError, in_time, reply, require_manage_server
+from bot.replies import UserError, in_time, reply, require_manage_server, scope_of
 from search.feeds import FeedService
 
 POLL_CHECK_SECONDS = 60  # how often due feeds are looked for; each feed's own interval is a setting
@@ -28,20 +28,21 @@ class FeedCog(commands.GroupCog, name="Feeds", group_name="feed", group_descript
     async def add(self, interaction: discord.Interaction, url: str) -> None:
         require_manage_server(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.feeds.follow(url, str(interaction.user.id))
+        result = await self.feeds.follow(url, str(interaction.user.id), scope_of(interaction))
         await reply(interaction, f"Following feed #{result.feed.id}: {result.new} new item(s) added.", ephemeral=True)
 
-    @app_commands.command(name="list", description="The feeds followed, with their last poll")
+    @app_commands.command(name="list", description="The feeds this server follows, with their last poll")
     async def list_(self, interaction: discord.Interaction) -> None:
-        feeds = await in_time(interaction, self.feeds.followed(), ephemeral=True)
+        require_manage_server(interaction)
+        feeds = await in_time(interaction, self.feeds.followed(scope_of(interaction)), ephemeral=True)
         await reply(interaction, embed=embeds.feeds_embed(feeds), ephemeral=True)
 
     @app_commands.command(name="remove", description="Stop following a feed (its sources stay)")
     @app_commands.describe(id="The feed number from /feed list")
     async def remove(self, interaction: discord.Interaction, id: int) -> None:  # noqa: A002
         require_manage_server(interaction)
-        if not await in_time(interaction, self.feeds.unfollow(id), ephemeral=True):
-            raise UserError(f"There is no feed #{id}. See /feed list.")
+        if not await in_time(interaction, self.feeds.unfollow(id, scope_of(interaction)), ephemeral=True):
+            raise UserError(f"This server follows no feed #{id}. See /feed list.")
         await reply(interaction, f"Stopped following feed #{id}; its sources stay in the library.", ephemeral=True)
 
     async def cog_unload(self) -> None:

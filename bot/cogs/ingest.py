@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import embeds
-from bot.replies import reply, require_manage_server
+from bot.replies import reply, require_manage_server, scope_of
 from search.pages import PageService
 
 
@@ -22,7 +22,7 @@ class IngestCog(commands.Cog, name="Ingest"):
     async def ingest(self, interaction: discord.Interaction, url: str) -> None:
         require_manage_server(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        info = await self.pages.ingest(url)
+        info = await self.pages.ingest(url, scope_of(interaction))
         title = embeds.clip(embeds.escape_markdown(info.title), 200)
         await reply(
             interaction,

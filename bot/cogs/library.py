@@ -15,36 +15,45 @@ from bot import embeds
 from bot.autocomplete import source_choices
 from bot.buttons import LibraryPageButton, bind, library_view
 from bot.loops import logged
-from bot.replies import NO_MENTIONS, UserError, edit, reply
+from bot.replies import NO_MENTIONS, UserError, edit, in_time, reply, require_manage_server, scope_of
 from search.feeds import FeedService
 from search.library import Library
+from search.pages import PageService
 
 log = logging.getLogger(__name__)
 SAVE_INDEX_SECONDS = 300
 
 
 class LibraryCog(commands.Cog, name="Library"):
-    def __init__(self, bot: commands.Bot, library: Library, feeds: FeedService, seeds_poll_seconds: float) -> None:
+    def __init__(
+        self, bot: commands.Bot, library: Library, feeds: FeedService, pages: PageService, seeds_poll_seconds: float
+    ) -> None:
         self.bot = bot
         self.library = library
         self.feeds = feeds
+        self.pages = pages
         self.page_button = bind(LibraryPageButton, self.turn_page)
         self.dynamic_items = (self.page_button,)
         self.refresh_seeds.change_interval(seconds=seeds_poll_seconds)
         self.loops = (self.refresh_seeds, self.save_index)
 
     @app_commands.command(name="sources", description="The library: every source with outlet, date and size")
-    @app_commands.describe(status="Show library health instead: what cleaning dropped, feeds' last polls")
+    @app_commands.describe(
+        status="Show library health instead (Manage Server; only you see it): what cleaning dropped, feeds' polls"
+    )
     async def sources(self, interaction: discord.Interaction, status: bool = False) -> None:
+        scope = scope_of(interaction)
         if status:
-            feeds = await self.feeds.followed()
-            sources = await asyncio.to_thread(self.library.sources)
-            await reply(interaction, embed=embeds.health_embed(sources, feeds, self.library.corpus.skipped))
+            require_manage_server(interaction)
+            feeds = await self.feeds.followed(scope)
+            sources = await asyncio.to_thread(self.library.sources, scope=scope)
+            health = embeds.health_embed(sources, feeds, self.library.corpus.skipped)
+            await reply(interaction, embed=health, ephemeral=True)
             return
-        await reply(interaction, **await self._page(interaction.user.id, 1))
+        await reply(interaction, **await self._page(interaction.user.id, 1, scope))
 
-    async def _page(self, owner: int, page: int) -> dict:
-        sources = await asyncio.to_thread(self.library.sources)  # computed once per snapshot: a while after growth
+    async def _page(self, owner: int, page: int, scope: int) -> dict:
+        sources = await asyncio.to_thread(self.library.sources, scope=scope)  # once per snapshot: a while after growth
         pages = max(1, math.ceil(len(sources) / embeds.SOURCES_PER_PAGE))
         page = min(max(page, 1), pages)
         message = {"embed": embeds.sources_page(sources, page)}
@@ -56,19 +65,35 @@ class LibraryCog(commands.Cog, name="Library"):
     async def turn_page(self, interaction: discord.Interaction, button: LibraryPageButton) -> None:
         if interaction.user.id != button.owner:
             raise UserError("Only the person who listed the library can turn its pages; run /sources yourself.")
-        await edit(interaction, allowed_mentions=NO_MENTIONS, **await self._page(button.owner, button.page))
+        page = await self._page(button.owner, button.page, scope_of(interaction))
+        await edit(interaction, allowed_mentions=NO_MENTIONS, **page)
 
     @app_commands.command(name="source", description="One source: metadata, summary and link")
     @app_commands.describe(id="The source (start typing its title or id)")
     async def source(self, interaction: discord.Interaction, id: str) -> None:  # noqa: A002 (the option is named id)
-        info = await asyncio.to_thread(self.library.source_info, id.strip())  # unknown: answered privately
+        scope = scope_of(interaction)
+        info = await asyncio.to_thread(self.library.source_info, id.strip(), scope=scope)  # unknown: private answer
         await interaction.response.defer(thinking=True)  # a long source's summary takes a while
-        summary = await asyncio.to_thread(self.library.summary, info.source_id)
+        summary = await asyncio.to_thread(self.library.summary, info.source_id, scope=scope)
         await reply(interaction, embed=embeds.source_embed(info, summary))
 
+    @app_commands.command(name="source-remove", description="Remove a source this server added (Manage Server)")
+    @app_commands.describe(id="The source (start typing its title or id)")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def source_remove(self, interaction: discord.Interaction, id: str) -> None:  # noqa: A002
+        require_manage_server(interaction)
+        source = await in_time(interaction, self.pages.remove(id, scope_of(interaction)), ephemeral=True)
+        await reply(
+            interaction,
+            f"Removed “{embeds.clip(source.display_title, 200)}” (`{source.source_id}`); it is no longer searchable.",
+            ephemeral=True,
+        )
+
     @source.autocomplete("id")
+    @source_remove.autocomplete("id")
     async def _complete_source(self, interaction: discord.Interaction, current: str):
-        return await source_choices(self.library, current)
+        return await source_choices(self.library, current, scope_of(interaction))
 
     # -- background ---------------------------------------------------------------------------------------
     async def cog_unload(self) -> None:

@@ -14,7 +14,7 @@ from bot import embeds
 from bot.autocomplete import source_choices
 from bot.buttons import SearchPageButton, ShowPassageButton, bind, search_view
 from bot.cooldown import Cooldown
-from bot.replies import NO_MENTIONS, UserError, check_cooldown, edit, in_time, reply
+from bot.replies import NO_MENTIONS, UserError, check_cooldown, edit, in_time, reply, scope_of
 from bot.saved_searches import SavedSearches
 from search.language import LANGUAGES, language_name
 from search.library import MAX_LIMIT, Library
@@ -51,7 +51,7 @@ class SearchCog(commands.Cog, name="Search"):
         params = {"query": query, "source": source, "limit": limit, "language": language}
 
         async def run() -> tuple[SearchResult, str]:
-            result = await asyncio.to_thread(self._run, params)
+            result = await asyncio.to_thread(self._run, params, scope_of(interaction))
             if not result.hits:
                 raise UserError(result.message or "No results.")
             return result, await asyncio.to_thread(self.saved.save, params)
@@ -61,9 +61,9 @@ class SearchCog(commands.Cog, name="Search"):
 
     @search.autocomplete("source")
     async def _complete_source(self, interaction: discord.Interaction, current: str):
-        return await source_choices(self.library, current)
+        return await source_choices(self.library, current, scope_of(interaction))
 
-    def _run(self, params: dict) -> SearchResult:
+    def _run(self, params: dict, scope: int) -> SearchResult:
         sources = [params["source"]] if params.get("source") else None
         return self.library.search(
             params["query"],
@@ -71,6 +71,7 @@ class SearchCog(commands.Cog, name="Search"):
             sources=sources,
             language=params.get("language"),
             page_size=params["limit"],
+            scope=scope,
         )
 
     def _message(self, result: SearchResult, key: str, owner: int, page: int, params: dict) -> dict:
@@ -85,27 +86,28 @@ class SearchCog(commands.Cog, name="Search"):
         )
         return {"embed": embeds.search_page(result, page, per_page, filters), "view": view}
 
-    async def _saved_run(self, key: str) -> tuple[dict, SearchResult]:
+    async def _saved_run(self, key: str, scope: int) -> tuple[dict, SearchResult]:
         params = await asyncio.to_thread(self.saved.load, key)
         if params is None:
             raise UserError("This result has expired. Run /search again.")
-        return params, await asyncio.to_thread(self._run, params)
+        return params, await asyncio.to_thread(self._run, params, scope)
 
     async def turn_page(self, interaction: discord.Interaction, button: SearchPageButton) -> None:
         if interaction.user.id != button.owner:
             raise UserError("Only the person who ran this search can turn its pages; run /search yourself.")
-        params, result = await in_time(interaction, self._saved_run(button.key))
+        params, result = await in_time(interaction, self._saved_run(button.key, scope_of(interaction)))
         message = self._message(result, button.key, button.owner, button.page, params)
         await edit(interaction, allowed_mentions=NO_MENTIONS, **message)
 
     async def show_passage(self, interaction: discord.Interaction, button: ShowPassageButton) -> None:
         async def run():
-            _, result = await self._saved_run(button.key)
+            scope = scope_of(interaction)
+            _, result = await self._saved_run(button.key, scope)
             hit = next((h for h in result.hits if h.rank == button.rank), None)
             if hit is None:
                 raise UserError("That passage is no longer in the results. Run /search again.")
-            passage = await asyncio.to_thread(self.library.get_passage, hit.passage_id)
-            return passage, await asyncio.to_thread(self.library.source_info, hit.source_id)
+            passage = await asyncio.to_thread(self.library.get_passage, hit.passage_id, scope=scope)
+            return passage, await asyncio.to_thread(self.library.source_info, hit.source_id, scope=scope)
 
         passage, info = await in_time(interaction, run(), ephemeral=True)
         await reply(interaction, embed=embeds.passage_embed(passage, info), ephemeral=True)

@@ -64,9 +64,16 @@ class Database:
             return db.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self, db: sqlite3.Connection) -> None:
+        """Run the migrations not yet run, in one transaction. Foreign keys are off meanwhile, so a migration
+        may rebuild a table (SQLite's documented way to change constraints) without cascading deletes."""
+        db.execute("PRAGMA foreign_keys=OFF")
         with self._immediate(db):
             version = db.execute("PRAGMA user_version").fetchone()[0]
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in filter(str.strip, script.split(";")):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
+            problems = db.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise sqlite3.DatabaseError(f"the migrated database breaks {len(problems)} foreign key(s)")
+        db.execute("PRAGMA foreign_keys=ON")

@@ -7,6 +7,7 @@ import sqlite3
 
 from pydantic import BaseModel, ConfigDict
 
+from search.scopes import OPERATOR
 from search.store.db import Database, iso
 from search.store.errors import DuplicateError
 
@@ -17,6 +18,7 @@ class Feed(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: int
+    scope: int  # search.scopes: the operator's (0) or a server's (guild id)
     url: str
     etag: str | None
     last_modified: str | None
@@ -34,13 +36,13 @@ class FeedRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def add(self, url: str, added_by: str | None, now: dt.datetime) -> Feed:
-        """Follow ``url``, due for polling at once; DuplicateError if it is already followed."""
+    def add(self, url: str, added_by: str | None, now: dt.datetime, scope: int = OPERATOR) -> Feed:
+        """Follow ``url`` for ``scope``, due for polling at once; DuplicateError if that scope follows it."""
         try:
             with self.db.transaction() as db:
                 cursor = db.execute(
-                    "INSERT INTO feeds (url, added_by, created, next_poll) VALUES (?, ?, ?, ?)",
-                    (url, added_by, iso(now), iso(now)),
+                    "INSERT INTO feeds (scope, url, added_by, created, next_poll) VALUES (?, ?, ?, ?, ?)",
+                    (scope, url, added_by, iso(now), iso(now)),
                 )
                 new_id = cursor.lastrowid
         except sqlite3.IntegrityError:
@@ -52,14 +54,17 @@ class FeedRepository:
             row = db.execute(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", (feed_id,)).fetchone()
         return Feed.model_validate(dict(row)) if row else None
 
-    def all(self) -> list[Feed]:
+    def all(self, scope: int | None = None) -> list[Feed]:
+        """Every feed, or only those ``scope`` owns."""
+        where, args = ("", ()) if scope is None else (" WHERE scope = ?", (scope,))
         with self.db.connect() as db:
-            rows = db.execute(f"SELECT {_COLUMNS} FROM feeds ORDER BY id").fetchall()
+            rows = db.execute(f"SELECT {_COLUMNS} FROM feeds{where} ORDER BY id", args).fetchall()
         return [Feed.model_validate(dict(row)) for row in rows]
 
-    def remove(self, feed_id: int) -> bool:
+    def remove(self, feed_id: int, scope: int = OPERATOR) -> bool:
+        """Unfollow a feed ``scope`` owns; False if it owns no such feed."""
         with self.db.transaction() as db:
-            return db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)).rowcount > 0
+            return db.execute("DELETE FROM feeds WHERE id = ? AND scope = ?", (feed_id, scope)).rowcount > 0
 
     def record_poll(
         self,

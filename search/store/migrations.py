@@ -69,4 +69,47 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (subscription_id, local_date)
     );
     """,
+    # 3: scopes. Each feed and each added source belongs to a scope: 0, the operator's shared library (every
+    # existing row), or the Discord server (guild id) that added it. A feed is unique per scope, a source's URL
+    # and content too; feed ids are never reused (AUTOINCREMENT). Tables are rebuilt the way SQLite documents
+    # (foreign keys are off while migrating), keeping every row and id.
+    """
+    CREATE TABLE feeds_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        scope INTEGER NOT NULL DEFAULT 0,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_poll TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_poll TEXT,
+        items INTEGER NOT NULL DEFAULT 0,
+        added_by TEXT,
+        created TEXT NOT NULL,
+        UNIQUE (scope, url)
+    );
+    INSERT INTO feeds_new (id, url, etag, last_modified, last_poll, last_error, failures, next_poll, items,
+        added_by, created)
+        SELECT id, url, etag, last_modified, last_poll, last_error, failures, next_poll, items, added_by, created
+        FROM feeds;
+    DROP TABLE feeds;
+    ALTER TABLE feeds_new RENAME TO feeds;
+    CREATE TABLE sources_new (
+        source_id TEXT PRIMARY KEY,
+        scope INTEGER NOT NULL DEFAULT 0,
+        canonical_url TEXT,
+        content_hash TEXT NOT NULL,
+        feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+        source_json TEXT NOT NULL,
+        passages_json TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        UNIQUE (scope, canonical_url),
+        UNIQUE (scope, content_hash)
+    );
+    INSERT INTO sources_new (source_id, canonical_url, content_hash, feed_id, source_json, passages_json, added_at)
+        SELECT source_id, canonical_url, content_hash, feed_id, source_json, passages_json, added_at FROM sources;
+    DROP TABLE sources;
+    ALTER TABLE sources_new RENAME TO sources;
+    """,
 ]

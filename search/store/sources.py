@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from search.models import Passage, Source
+from search.scopes import OPERATOR
 from search.store.db import Database, iso
 from search.store.errors import DuplicateError
 
@@ -23,21 +24,24 @@ class SourceRepository:
         canonical_url: str | None,
         added_at: dt.datetime,
         feed_id: int | None = None,
+        scope: int = OPERATOR,
     ) -> None:
-        """Store a source; DuplicateError if its canonical URL or its content is already stored."""
+        """Store a source of ``scope``; DuplicateError if its canonical URL or its content is already stored
+        in a library that scope sees (its own or the shared one)."""
         with self.db.transaction() as db:
             duplicate = db.execute(
-                "SELECT source_id FROM sources WHERE content_hash = ? "
-                "OR (canonical_url IS NOT NULL AND canonical_url = ?)",
-                (content_hash, canonical_url),
+                "SELECT source_id FROM sources WHERE scope IN (?, ?) AND (content_hash = ? "
+                "OR (canonical_url IS NOT NULL AND canonical_url = ?))",
+                (OPERATOR, scope, content_hash, canonical_url),
             ).fetchone()
             if duplicate:
                 raise DuplicateError(f"already in the library as {duplicate['source_id']}", duplicate["source_id"])
             db.execute(
-                "INSERT INTO sources (source_id, canonical_url, content_hash, feed_id, source_json, passages_json, "
-                "added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sources (source_id, scope, canonical_url, content_hash, feed_id, source_json, "
+                "passages_json, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     source.source_id,
+                    scope,
                     canonical_url,
                     content_hash,
                     feed_id,
@@ -48,17 +52,25 @@ class SourceRepository:
             )
             db.execute("INSERT OR IGNORE INTO source_seen VALUES (?, ?)", (source.source_id, iso(added_at)))
 
-    def stored(self) -> list[tuple[Source, list[Passage]]]:
-        """Every stored source with its passages, in the order they were added."""
+    def stored(self) -> list[tuple[Source, list[Passage], int]]:
+        """Every stored source with its passages and scope, in the order they were added."""
         with self.db.connect() as db:
-            rows = db.execute("SELECT source_json, passages_json FROM sources ORDER BY added_at, source_id").fetchall()
+            rows = db.execute(
+                "SELECT source_json, passages_json, scope FROM sources ORDER BY added_at, source_id"
+            ).fetchall()
         return [
             (
                 Source.model_validate_json(row["source_json"]),
                 [Passage.model_validate(p) for p in json.loads(row["passages_json"])],
+                row["scope"],
             )
             for row in rows
         ]
+
+    def remove(self, source_id: str) -> None:
+        with self.db.transaction() as db:
+            db.execute("DELETE FROM sources WHERE source_id = ?", (source_id,))
+            db.execute("DELETE FROM source_seen WHERE source_id = ?", (source_id,))
 
     def mark_seen(self, source_ids: list[str], now: dt.datetime) -> None:
         """Record when each source was first in the library (what "new since the last digest" means)."""

@@ -196,7 +196,7 @@ async def test_feeds_add_list_and_remove(start, discord_api, web_site):
     removed = await discord_api.command("feed", {"id": 1}, sub="remove")
     assert removed.message["content"].startswith("Stopped following feed #1")
     missing = await discord_api.command("feed", {"id": 7}, sub="remove")
-    assert missing.message["content"] == "There is no feed #7. See /feed list."
+    assert missing.message["content"] == "This server follows no feed #7. See /feed list."
 
 
 async def test_sources_status_shows_health(start, discord_api, web_site):

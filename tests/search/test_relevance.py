@@ -2,8 +2,10 @@
 
 import math
 
+import pytest
+
 from tests.conftest import full_id
-from tests.search.judgments import JUDGMENTS
+from tests.search.judgments import JUDGMENTS, PARAPHRASE_JUDGMENTS
 
 
 def ndcg_at(ranked: list[str], grades: dict[str, int], k: int) -> float:
@@ -12,18 +14,35 @@ def ndcg_at(ranked: list[str], grades: dict[str, int], k: int) -> float:
     return dcg / sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
 
 
-def test_there_are_at_least_twenty_judged_queries():
-    assert len(JUDGMENTS) >= 20
-
-
-def test_mean_ndcg_at_5_is_at_least_0_9(library):
+def mean_ndcg_at_5(library, judgments: dict[str, dict[str, int]]) -> tuple[float, list]:
     per_query = {}
-    for query, grades in JUDGMENTS.items():
+    for query, grades in judgments.items():
         full = {full_id(short): grade for short, grade in grades.items()}
         ranked = [hit.passage_id for hit in library.search(query, limit=5).hits]
         per_query[query] = ndcg_at(ranked, full, 5)
-    mean = sum(per_query.values()) / len(per_query)
-    assert mean >= 0.9, sorted(per_query.items(), key=lambda kv: kv[1])[:5]
+    return sum(per_query.values()) / len(per_query), sorted(per_query.items(), key=lambda kv: kv[1])[:5]
+
+
+def test_there_are_at_least_twenty_judged_queries_and_fifteen_paraphrases():
+    assert len(JUDGMENTS) >= 20 and len(PARAPHRASE_JUDGMENTS) >= 15
+    assert not set(JUDGMENTS) & set(PARAPHRASE_JUDGMENTS)
+
+
+def test_mean_ndcg_at_5_is_at_least_0_9(library):
+    mean, worst = mean_ndcg_at_5(library, JUDGMENTS)
+    assert mean >= 0.9, worst
+
+
+def test_paraphrased_queries_do_not_regress(library):
+    """A floor under today's figure (0.73, docs/ranking.md), not the goal: see the test below."""
+    mean, worst = mean_ndcg_at_5(library, PARAPHRASE_JUDGMENTS)
+    assert mean >= 0.7, worst
+
+
+@pytest.mark.xfail(strict=True, reason="not met: 0.85 on all 42 queries; paraphrases need more than words")
+def test_mean_ndcg_at_5_on_all_judged_queries_reaches_0_95(library):
+    mean, worst = mean_ndcg_at_5(library, {**JUDGMENTS, **PARAPHRASE_JUDGMENTS})
+    assert mean >= 0.95, worst
 
 
 def test_ndcg_is_one_for_the_ideal_ranking_and_less_otherwise():

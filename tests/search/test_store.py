@@ -73,7 +73,7 @@ def test_a_stored_source_comes_back_with_its_passages_and_is_never_stored_twice(
     source = Source(source_id="web-1", origin="https://x.org/a", format="html", text="Alpha beta.")
     passages = [Passage(passage_id="web-1:p1", source_id="web-1", ordinal=1, text="Alpha beta.", start=0, end=11)]
     store.sources.add(source, passages, content_hash="h", canonical_url="https://x.org/a", added_at=NOW)
-    assert store.sources.stored() == [(source, passages)]
+    assert store.sources.stored() == [(source, passages, 0)]
     assert store.sources.first_seen() == {"web-1": NOW}
     with pytest.raises(DuplicateError) as error:
         store.sources.add(source, passages, content_hash="other", canonical_url="https://x.org/a", added_at=NOW)
