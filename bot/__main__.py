@@ -10,6 +10,7 @@ import aiohttp
 import discord
 
 from bot.settings import load_settings
+from search.datadir import DataDirError
 
 log = logging.getLogger("briefbot")
 
@@ -39,7 +40,7 @@ def main() -> int:
 
     try:
         services = open_services(settings, progress=True)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, DataDirError) as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1
     try:

@@ -8,6 +8,7 @@ else globally and only when the command set changed (its hash is kept in the dat
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -125,8 +126,8 @@ class BriefBot(commands.Bot):
             log.info("command set unchanged; not syncing")
             return
         await self.tree.sync()
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(digest)
+        with contextlib.suppress(OSError):  # a read-only data directory: sync again at the next start
+            marker.write_text(digest)
         self.synced = "global"
         log.info("synced %d commands globally", len(self.tree.get_commands()))
 

@@ -24,7 +24,7 @@ the stored texts, never by re-parsing files. Dropped rows stay readable until th
 holding an older snapshot can still load them), then are purged. Each row carries the ``PIPELINE_VERSION``
 that produced it; a file parsed by another version is parsed again.
 
-A store that cannot be read is moved aside with one warning and rebuilt from the files.
+A store that cannot be read is moved aside (search/datadir.py) and rebuilt from the files.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ import json
 import logging
 import sqlite3
 import threading
-import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search import datadir
 from search.language import LANGUAGES
 from search.models import Passage, Source, SourceInfo
 
@@ -107,21 +107,21 @@ def passage_id(source_id: str, ordinal: int) -> str:
 class CorpusStore:
     """``DATA_DIR/corpus.sqlite3``; see the module docstring. One connection per thread."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """``read_only``: the data directory cannot be written; the store is read as it is (an empty one if
+        there is none) and writing raises sqlite3's error (search/datadir.py)."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self.created = False  # True when this open started an empty store (new, or rebuilt)
-        try:
-            self._init()
-        except sqlite3.DatabaseError as error:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            log.warning("the corpus store %s is unreadable (%s); moved to %s, rebuilding it", path, error, aside)
-            self._close_local()
-            for suffix in ("-wal", "-shm"):
-                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
-            self.path.rename(aside)
-            self._init()
+        self._uri: str | None = None
+        if read_only:
+            self._uri = datadir.read_only_uri(self.path) if self.path.exists() else None
+            if self._uri is None:  # nothing to read: an empty store in memory, kept open by this thread
+                self._uri = f"file:corpus-{uuid.uuid4().hex}?mode=memory&cache=shared"
+                self._init()
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            datadir.open_checked(self.path, self._init, self._close_local)  # unreadable: moved aside, rebuilt
         self.source = lru_cache(maxsize=512)(self._load_source)  # rows never change: safe to cache
 
     def _init(self) -> None:
@@ -144,7 +144,9 @@ class CorpusStore:
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
-        if db is None:
+        if db is None and self._uri:
+            db = self._local.db = sqlite3.connect(self._uri, uri=True, isolation_level=None)
+        elif db is None:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -198,6 +200,12 @@ class CorpusStore:
         if row is None:
             raise KeyError(number)
         return Source.model_validate({**json.loads(row[0]), "text": row[1]})
+
+    def added(self) -> Iterator[tuple[Source, list[Passage], int]]:
+        """The live sources that come from no file (fetched pages, feed items), with their passages and scope."""
+        query = "SELECT number, source_id, scope FROM sources WHERE file IS NULL AND state = 0"
+        for number, source_id, scope in self._db().execute(query).fetchall():
+            yield self.source(number), self.passages(number, source_id), scope
 
     def passages(self, number: int, source_id: str, ordinals: Iterable[int] | None = None) -> list[Passage]:
         """A source's passages in reading order (only ``ordinals``, when given)."""

@@ -5,6 +5,7 @@ The bot answers them privately in one line, the CLI prints them and exits with 1
 
 from __future__ import annotations
 
+from search.datadir import DataDirError
 from search.fetch import FetchError
 from search.ingest import IngestError
 from search.library import SourceRemovalError, UnknownSourceError
@@ -20,6 +21,7 @@ class FeedError(ValueError):
 
 
 USER_ERRORS: tuple[type[Exception], ...] = (
+    DataDirError,
     InvalidInputError,
     UnknownSourceError,
     SourceRemovalError,

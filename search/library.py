@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from search import suggest
+from search import datadir, suggest
 from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
 from search.corpus import PIPELINE_VERSION, SIDECAR, apply_sidecar, parse_files, read_sidecar, source_files
@@ -114,6 +114,7 @@ class Library:
         self.store: Store | None = None
         self.corpus_store: CorpusStore | None = None
         self.rebuilt = False
+        self.read_only = False
         self._state = _State(CorpusView(None, []), BM25Index([], [], k1=k1, b=b))
         self._write_lock = threading.Lock()
         self._unsaved = False  # the index has grown since it was last saved
@@ -136,8 +137,17 @@ class Library:
         the stored texts if it is missing, stale or ``force_rebuild``)."""
         if not self.seeds_dir.is_dir():
             raise FileNotFoundError(f"sources directory not found: {self.seeds_dir}")
-        self.store = Store(self.data_dir / "briefbot.sqlite3")
-        self.corpus_store = CorpusStore(self.data_dir / "corpus.sqlite3")
+        self.read_only = not datadir.prepare(self.data_dir)
+        state_lost = not self.state_path.exists() and (self.data_dir / "corpus.sqlite3").exists()
+        self.store = Store(self.state_path, read_only=self.read_only)
+        self.corpus_store = CorpusStore(self.data_dir / "corpus.sqlite3", read_only=self.read_only)
+        if (state_lost or self.store.db.moved_aside) and not self.read_only and not self.corpus_store.created:
+            self._recover_state()
+        if self.read_only:
+            log.warning("the data directory %s is read-only: serving what is stored, refusing changes", self.data_dir)
+            view = CorpusView(self.corpus_store, self.corpus_store.rows(), [])
+            self._state = _State(*self._index_for(view, self._load_saved()))
+            return self
         with self._write_lock:
             self.corpus_store.purge_dropped()
             imported = self._import_stored() if self.corpus_store.created else []
@@ -146,6 +156,40 @@ class Library:
             self._state = _State(*self._index_for(view, None if force_rebuild else self._load_saved()))
             self.store.sources.mark_seen([row.source_id for row in imported + scan.appended], self.clock())
         return self
+
+    def _recover_state(self) -> None:
+        """The state database is gone but the corpus store is not: say so loudly, and put the added sources
+        (pages, feed items) back into the new state database, so they survive a rebuild of the corpus store
+        and duplicates of them are still recognised. Feeds, subscriptions and saved searches cannot be
+        recovered."""
+        from search.web import canonical_url, content_hash  # search.web imports this module
+
+        recovered = 0
+        for source, passages, scope in self.corpus_store.added():
+            canonical = canonical_url(source.url) if source.url else None
+            try:
+                self.store.sources.add(
+                    source,
+                    passages,
+                    content_hash=content_hash(source.text),
+                    canonical_url=canonical,
+                    added_at=self.clock(),
+                    scope=scope,
+                )
+                recovered += 1
+            except DuplicateError:
+                continue
+        log.error(
+            "the state database %s was missing or unreadable: started a new one and recovered %d added source(s) "
+            "from the corpus store; followed feeds, digest subscriptions and saved searches were lost "
+            "(follow and subscribe again)",
+            self.state_path,
+            recovered,
+        )
+
+    @property
+    def state_path(self) -> Path:
+        return self.data_dir / "briefbot.sqlite3"
 
     def _import_stored(self) -> list[Row]:
         """A new corpus store: copy in the sources added after start-up (kept in the state database)."""
@@ -157,7 +201,7 @@ class Library:
     def _index_for(self, view: CorpusView, index: BM25Index | None) -> tuple[CorpusView, BM25Index]:
         """``index`` (the saved one, or the current one) extended by the sources appended since it was made;
         else, or when tombstones reach COMPACT_FRACTION, a new index of the live sources, saved."""
-        if view.retired and (index is None or view.retired >= COMPACT_FRACTION * view.documents):
+        if view.retired and not self.read_only and (index is None or view.retired >= COMPACT_FRACTION * view.documents):
             self.corpus_store.compact()
             view, index = CorpusView(self.corpus_store, self.corpus_store.rows(), view.skipped), None
         epoch = self.corpus_store.epoch()
@@ -176,7 +220,8 @@ class Library:
             log.info("the saved index is stale; rebuilding it")
         self.rebuilt = True
         index = self._build(view)
-        index.save(self.index_dir)
+        if not self.read_only:
+            index.save(self.index_dir)
         self._unsaved = False
         return view, index
 
@@ -346,7 +391,7 @@ class Library:
         """Save the index if it grew since the last save, so the next start need not index the new sources
         again. Sources are durable in the corpus store as soon as they are added; the index is a cache."""
         with self._write_lock:
-            if not self._unsaved:
+            if not self._unsaved or self.read_only:
                 return False
             try:
                 self._state.index.save(self.index_dir)
@@ -361,6 +406,8 @@ class Library:
         parsed; their new sources are indexed as a delta and their old ones masked as tombstones (compacted
         by a rebuild from the stored texts when they pile up, in this thread; searches go on meanwhile).
         Returns what happened, or None."""
+        if self.read_only:
+            return None
         with self._write_lock:
             scan = self._scan()
             if not (scan.appended or scan.retired):

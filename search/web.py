@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from search.brief import normalize_space
 from search.corpus import build_source
 from search.fetch import TEXT_TYPES, Fetched, FetchPolicy, fetch
-from search.ingest import RawDocument, read_documents
+from search.ingest import IngestError, RawDocument, read_documents
 from search.library import Library
 from search.models import Passage, Source
 from search.pdf import from_pdf, is_pdf
@@ -17,6 +18,7 @@ from search.scopes import OPERATOR
 from search.workers import run_cpu
 
 PDF_TYPE = "application/pdf"
+FILE_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref_src")
 
 
@@ -82,6 +84,32 @@ def _suffix(content_type: str) -> str:
     if "json" in content_type:
         return ".json"
     return ".md" if "markdown" in content_type else ".txt"
+
+
+def file_source_id(content: str, scope: int) -> str:
+    """An attached file's id: from its content and its scope, so servers never share one."""
+    return "file-" + hashlib.sha1(f"{scope} {content}".encode()).hexdigest()[:12]
+
+
+async def ingest_file(library: Library, url: str, filename: str, policy: FetchPolicy, *, scope: int) -> Source:
+    """Download an attached file (PDF, HTML, Markdown or text, by its name) with the same guards and caps as a
+    page, and add it to ``scope``. Raises FetchError, IngestError or DuplicateError (short messages)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in FILE_SUFFIXES:
+        raise IngestError(f"“{filename}” is not a PDF, HTML, Markdown or text file.")
+    page = await fetch(url, policy, accept=(*TEXT_TYPES, PDF_TYPE, "application/octet-stream"))
+    return await asyncio.to_thread(_add_file, library, page, filename, suffix, scope)
+
+
+def _add_file(library: Library, page: Fetched, filename: str, suffix: str, scope: int) -> Source:
+    if suffix == ".pdf" or is_pdf(page.body):
+        raw = from_pdf(page.body, name=filename)
+    else:
+        (raw, *_) = read_documents(page.text, suffix=suffix)
+    raw.title = raw.title or Path(filename).stem
+    source, passages = build_source(raw, file_source_id(normalize_space(page.text), scope), origin=filename)
+    hashed = content_hash(source.text)
+    return library.add_source(source, passages, content_hash=hashed, scope=scope)
 
 
 async def ingest_url(

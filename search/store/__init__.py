@@ -27,8 +27,8 @@ __all__ = ["MIGRATIONS", "Database", "DuplicateError", "Feed", "Store", "Subscri
 class Store:
     """The state database and its repositories."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.db = Database(path)
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.db = Database(path, read_only=read_only)
         self.sources = SourceRepository(self.db)
         self.feeds = FeedRepository(self.db)
         self.digests = DigestRepository(self.db)

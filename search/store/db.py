@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from search import datadir
 from search.store.migrations import MIGRATIONS
 
 
@@ -22,9 +23,23 @@ def iso(moment: dt.datetime | None) -> str | None:
 
 
 class Database:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        """``read_only``: the data directory cannot be written (search/datadir.py); reads see the file as it
+        is (or an empty database if there is none) and every write transaction raises ReadOnlyError."""
         self.path = Path(path)
+        self.read_only = read_only
+        self._empty = None
+        self.moved_aside: Path | None = None  # where an unreadable file went (a new one was started)
+        if read_only:
+            if not self.path.exists():
+                self._empty = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                self._empty.row_factory = sqlite3.Row
+                self._migrate(self._empty)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.moved_aside = datadir.open_checked(self.path, self._initialise)
+
+    def _initialise(self) -> None:
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             self._migrate(db)
@@ -32,7 +47,13 @@ class Database:
     @contextlib.contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         """A connection for reads (autocommit), closed afterwards."""
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        if self._empty is not None:
+            yield self._empty
+            return
+        if self.read_only:
+            db = sqlite3.connect(datadir.read_only_uri(self.path), uri=True, isolation_level=None)
+        else:
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
@@ -44,6 +65,8 @@ class Database:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE): all of it is committed, or none of it."""
+        if self.read_only:
+            raise datadir.ReadOnlyError(self.path.parent)
         with self.connect() as db, self._immediate(db):
             yield db
 

@@ -60,6 +60,8 @@ class FakeDiscord:
         self.app = web.Application()
         self.app.router.add_route("*", "/gateway", self._gateway)
         self.app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self.app.router.add_get("/attachments/{id}/{filename}", self._attachment)
+        self.files: dict[str, tuple[bytes, str]] = {}  # attachment id -> (bytes, content type)
         self._ids = itertools.count(1_000_000_000_000_000_000)
         self.interactions: dict[int, Interaction] = {}
         self.commands: dict[str, list[dict]] = {}  # "global" or guild id -> commands
@@ -339,23 +341,49 @@ class FakeDiscord:
         record.done.set()
         return _json(message)
 
+    async def _attachment(self, request: web.Request) -> web.Response:
+        """The CDN: an uploaded attachment's bytes."""
+        data, content_type = self.files[request.match_info["id"]]
+        return web.Response(body=data, headers={"Content-Type": content_type})
+
     # -- helpers the tests call -------------------------------------------------------------------------
+    def upload(self, filename: str, data: bytes, content_type: str) -> dict:
+        """An attachment object for ``command(attachments=...)``, its bytes served like Discord's CDN."""
+        attachment_id = str(self.snowflake())
+        self.files[attachment_id] = (data, content_type)
+        url = f"http://127.0.0.1:{self.port}/attachments/{attachment_id}/{filename}"
+        return {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
+
     def new_interaction(
-        self, kind: int, data: dict, user: dict, message: dict | None = None, permissions: str = "2251799813685247"
+        self,
+        kind: int,
+        data: dict,
+        user: dict,
+        message: dict | None = None,
+        permissions: str = "2251799813685247",
+        guild: int = GUILD_ID,
     ) -> Interaction:
+        """An interaction in ``guild`` (a second server: any other id; the bot keeps no guild cache)."""
         interaction_id = self.snowflake()
         payload = {
             "id": str(interaction_id),
             "application_id": str(APP_ID),
             "type": kind,
             "data": data,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild),
             "channel_id": str(CHANNEL_ID),
             "channel": {
                 "id": str(CHANNEL_ID),
                 "type": 0,
                 "name": "research-0",
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(guild),
                 "position": 0,
                 "permission_overwrites": [],
                 "nsfw": False,
@@ -375,7 +403,7 @@ class FakeDiscord:
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild)},
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
@@ -405,10 +433,14 @@ class FakeDiscord:
         *,
         sub: str | None = None,
         permissions: str = "2251799813685247",
+        guild: int = GUILD_ID,
+        attachments: dict[str, dict] | None = None,
         timeout: float = 10,
     ) -> Interaction:
         """Run a slash command (``sub``: a subcommand of a group) and wait for its answer."""
-        record = self.command_interaction(name, options, user, sub=sub, permissions=permissions)
+        record = self.command_interaction(
+            name, options, user, sub=sub, permissions=permissions, guild=guild, attachments=attachments
+        )
         return await self.interact(record, timeout)
 
     def command_interaction(
@@ -419,8 +451,11 @@ class FakeDiscord:
         *,
         sub: str | None = None,
         permissions: str = "2251799813685247",
+        guild: int = GUILD_ID,
+        attachments: dict[str, dict] | None = None,
     ) -> Interaction:
-        """A slash command interaction, not yet sent (``dispatch`` it); a Channel value is a channel option."""
+        """A slash command interaction, not yet sent (``dispatch`` it); a Channel value becomes a channel option;
+        ``attachments`` (option name -> attachment object) become attachment options."""
         opts = [_option(k, v) for k, v in (options or {}).items()]
         channels = [v for v in (options or {}).values() if isinstance(v, Channel)]
         resolved = {
@@ -430,31 +465,33 @@ class FakeDiscord:
                     "type": 0,
                     "name": "news",
                     "permissions": permissions,
-                    "guild_id": str(GUILD_ID),
+                    "guild_id": str(guild),
                 }
                 for c in channels
-            }
+            },
+            "attachments": {a["id"]: a for a in (attachments or {}).values()},
         }
+        opts += [{"name": name, "type": 11, "value": a["id"]} for name, a in (attachments or {}).items()]
         if sub:
             opts = [{"name": sub, "type": 1, "options": opts}]
         data = {
             "id": self.command_id(name),
             "name": name,
             "type": 1,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild),
             "options": opts,
             "resolved": resolved,
         }
-        return self.new_interaction(2, data, user, permissions=permissions)
+        return self.new_interaction(2, data, user, permissions=permissions, guild=guild)
 
     async def autocomplete(
-        self, name: str, options: dict, focused: str, user: dict = ALICE, *, sub: str | None = None
+        self, name: str, options: dict, focused: str, user: dict = ALICE, *, sub: str | None = None, guild=GUILD_ID
     ) -> list[dict]:
         opts = [{**_option(k, v), **({"focused": True} if k == focused else {})} for k, v in options.items()]
         if sub:
             opts = [{"name": sub, "type": 1, "options": opts}]
-        data = {"id": self.command_id(name), "name": name, "type": 1, "guild_id": str(GUILD_ID), "options": opts}
-        record = self.new_interaction(4, data, user)
+        data = {"id": self.command_id(name), "name": name, "type": 1, "guild_id": str(guild), "options": opts}
+        record = self.new_interaction(4, data, user, guild=guild)
         self._last_choices = None
         await self.interact(record)
         return self._last_choices

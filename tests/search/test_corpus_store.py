@@ -103,9 +103,9 @@ def test_a_corrupt_store_is_rebuilt_from_the_files_with_one_warning(seeds, tmp_p
     with caplog.at_level(logging.WARNING):
         library = Library(seeds, data).open()
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert len(warnings) == 1 and "corpus store" in warnings[0].getMessage()
+    assert len(warnings) == 1 and "corpus.sqlite3 could not be read" in warnings[0].getMessage()
     assert library.rebuilt and library.search("THAAD").hits[0].passage_id == expected
-    assert list(data.glob("corpus.sqlite3.corrupt-*"))  # kept aside, not deleted
+    assert list(data.glob("corpus.sqlite3.unreadable-*"))  # kept aside, not deleted
 
 
 def test_a_sidecar_change_parses_only_the_files_it_names(seeds, tmp_path, parsed):
