@@ -4,6 +4,7 @@
     python -m bench                                  # 1k, 10k, 100k, 1M (about 20 minutes on 2 cores)
     python -m bench --sizes 1000 --out /tmp/b --no-plot
     python -m bench library                          # the product path at 1k-100k articles (bench.library)
+    python -m bench ranking                          # the cost of feedback and proximity (bench.ranking)
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.library import main as library_main
 
         return library_main(argv[1:])
+    if argv[:1] == ["ranking"]:
+        from bench.ranking import main as ranking_main
+
+        return ranking_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated passage counts")
     parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, from {', '.join(ENGINES)}")

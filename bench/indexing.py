@@ -28,7 +28,7 @@ _UNITS = ["mmol/mol", "and/or", "HIV/AIDS", "mg/kg", "Seoul/Tokyo"]
 
 def _vocabulary() -> list[str]:
     words = {w.strip(".,;:()“”\"'’") for path in SEEDS.glob("*.txt") for w in path.read_text().split()}
-    return sorted(w for w in words if w.isalpha() and 2 < len(w) < 14)
+    return sorted(w for w in words if w.isascii() and w.isalpha() and 2 < len(w) < 14)  # English abstracts
 
 
 def _sentence(rng: random.Random, vocabulary: list[str]) -> str:

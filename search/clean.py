@@ -174,7 +174,8 @@ def clean_lines(
     ]
     lines = [n for n, _ in marked]
     stats = DropStats()
-    cut = len(lines) if "tail" in disabled else _tail_cut(lines, _body_start(lines))
+    furniture = [drop_rule(line) is not None for line in lines]  # every rule on, for finding the body
+    cut = len(lines) if "tail" in disabled else _tail_cut(lines, furniture)
     stats.tail_lines = len(lines) - cut
     marked = marked[:cut]
 
@@ -187,7 +188,7 @@ def clean_lines(
         elif "metadata" not in disabled and i < 12 and result.author is None and (m := _BYLINE.match(line)):
             result.author = m.group(1)
             stats.metadata_lines += 1
-        elif drop_rule(line, disabled):
+        elif drop_rule(line, disabled) if disabled else furniture[i]:
             stats.boilerplate_lines += 1
         else:
             kept.append((line, kind))
@@ -243,17 +244,18 @@ def _is_copyright(line: str) -> bool:
     return bool(_COPYRIGHT.search(line))
 
 
-def _body_start(lines: list[str]) -> int:
+def _body_start(lines: list[str], furniture: list[bool]) -> int:
     """Index of the first paragraph: a line that is neither a heading nor furniture."""
     for i, line in enumerate(lines):
-        if not is_heading(line) and not is_boilerplate(line) and not _POSTED.match(line):
+        if not is_heading(line) and not furniture[i] and not _POSTED.match(line):
             return i
     return len(lines)
 
 
-def _tail_cut(lines: list[str], body_start: int) -> int:
+def _tail_cut(lines: list[str], furniture: list[bool]) -> int:
     """Where the article ends and unrelated material (teasers, related links) begins."""
-    chrome = {line for line in lines[:body_start] if is_boilerplate(line)}
+    body_start = _body_start(lines, furniture)
+    chrome = {line for line, dropped in zip(lines[:body_start], furniture, strict=False) if dropped}
     for i in range(body_start, len(lines)):
         line = lines[i]
         if line.casefold().rstrip(":") in _TAIL_HEADERS or line in chrome:
@@ -263,7 +265,7 @@ def _tail_cut(lines: list[str], body_start: int) -> int:
 
 def _find_title(kept: list[str], lines: list[str]) -> str | None:
     """A heading that is the document's very first line, else a headline repeated before the body."""
-    body = _body_start(kept)
+    body = _body_start(kept, [False] * len(kept))  # kept lines are not furniture
     head = kept[:body]
     if head and lines and head[0] == lines[0] and is_heading(head[0]):
         return head[0]

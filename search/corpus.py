@@ -97,7 +97,7 @@ def load_directory(directory: Path) -> Corpus:
     if not directory.is_dir():
         raise FileNotFoundError(f"sources directory not found: {directory}")
     sidecar = _read_sidecar(directory / SIDECAR, corpus)
-    for path in sorted(source_files(directory).values()):
+    for path in sorted(directory / name for name in source_files(directory)):
         try:
             for source, passages in load_file(path):
                 corpus.add(apply_sidecar(source, sidecar.get(source.source_id)), passages)
@@ -107,16 +107,17 @@ def load_directory(directory: Path) -> Corpus:
     return corpus
 
 
-def source_files(directory: Path) -> dict[str, Path]:
-    """The supported files of a directory (not recursive, hidden files left out), by name."""
+def source_files(directory: Path) -> dict[str, tuple[int, int]]:
+    """The supported files of a directory (not recursive, hidden files left out): name -> (size, mtime_ns)."""
+    found = {}
     with os.scandir(directory) as entries:
-        return {
-            entry.name: Path(entry.path)
-            for entry in entries
-            if not entry.name.startswith(".")
-            and Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES
-            and entry.is_file()
-        }
+        for entry in entries:
+            if entry.name.startswith(".") or os.path.splitext(entry.name)[1].lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if entry.is_file():
+                stat = entry.stat()
+                found[entry.name] = (stat.st_size, stat.st_mtime_ns)
+    return found
 
 
 @dataclass

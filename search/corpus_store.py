@@ -223,15 +223,16 @@ class CorpusStore:
             for o, h, s, e, t in rows
         ]
 
-    def passages_for_index(self, numbers: Iterable[int]) -> Iterator[tuple[Passage, Source]]:
-        """These sources' passages in index order, streamed, each with its source's metadata (the source's
-        text is left empty: indexing needs only the passage and the source's fields)."""
+    def passages_for_index(self, numbers: Iterable[int]) -> Iterator[tuple[str, Passage, Source]]:
+        """These sources' passages in index order, streamed: (index key, passage, the source's metadata with
+        its text left empty: indexing needs only the passage and the source's fields). The key is the passage
+        id and the row number, unique even when a replaced source's passages are still indexed."""
         db = self._db()
         for number in numbers:
             source_id, meta = db.execute("SELECT source_id, meta FROM sources WHERE number = ?", (number,)).fetchone()
             source = Source.model_validate({**json.loads(meta), "text": ""})
             for passage in self.passages(number, source_id):
-                yield passage, source
+                yield f"{passage.passage_id}@{number}", passage, source
 
     def infos(self, numbers: list[int]) -> list[SourceInfo]:
         """Source infos in the order of ``numbers`` (metadata columns only, never the texts)."""

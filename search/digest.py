@@ -145,7 +145,8 @@ def _item(library: Library, story: list[Source]) -> DigestItem:
 
 def _stories(library: Library, sources: list[Source]) -> list[list[Source]]:
     """Group sources that tell the same story (greedy, in order: the first of a group leads it)."""
-    vectors = [tfidf(library.analyzer.terms(s.text), library.index.idf) for s in sources]
+    texts = [" ".join(p.text for p in library.sample_passages(s.source_id)) for s in sources]  # bounded per source
+    vectors = [tfidf(library.analyzer.terms(text), library.index.idf) for text in texts]
     stories: list[list[int]] = []
     for i, vector in enumerate(vectors):
         for story in stories:

@@ -241,11 +241,11 @@ class Library:
         return index
 
     def _terms(self, rows: list[Row]):
-        """(passage id, terms) of these sources' passages, in index order."""
+        """(index key, terms) of these sources' passages, in index order."""
         stream = self.corpus_store.passages_for_index(row.number for row in rows)
         total = sum(row.passages for row in rows)
         bar = tqdm(stream, total=total, desc="indexing", unit="passage", disable=not self.progress or total < 10_000)
-        return ((p.passage_id, passage_terms(self.analyzer, p, source)) for p, source in bar)
+        return ((key, passage_terms(self.analyzer, p, source)) for key, p, source in bar)
 
     def _build(self, view: CorpusView) -> BM25Index:
         return BM25Index.build(
@@ -264,14 +264,14 @@ class Library:
         present = source_files(self.seeds_dir)
         forced = self._sidecar_changes(scan)
         todo: list[tuple[Path, str | None]] = []
-        for name, path in sorted(present.items()):
-            old, stat = known.get(name), path.stat()
+        for name, (size, mtime_ns) in sorted(present.items()):
+            old = known.get(name)
             current = old is not None and old.pipeline == PIPELINE_VERSION and name not in forced
-            if current and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            if current and (old.size, old.mtime_ns) == (size, mtime_ns):
                 if old.error:
                     scan.skipped.append((name, old.error))
                 continue
-            todo.append((path, old.sha256 if current and not old.error else None))
+            todo.append((self.seeds_dir / name, old.sha256 if current and not old.error else None))
             scan.added += old is None
             scan.changed += old is not None
         removed = [name for name in known if name not in present]
@@ -492,10 +492,15 @@ class Library:
         cited, in document order: bounded work however long the source is."""
         state = self._state
         source = self.get_source(source_id, state, scope=scope)
-        row = state.corpus.row(source_id)
-        ordinals = [i + 1 for i in evenly_spread(row.passages, SUMMARY_PASSAGES)]
-        passages = self.corpus_store.passages(row.number, source_id, ordinals)
+        passages = self.sample_passages(source_id, state=state)
         return summarize(source, passages, self.analyzer, state.index.idf, sentences=sentences)
+
+    def sample_passages(self, source_id: str, most: int = SUMMARY_PASSAGES, *, state: _State | None = None):
+        """At most ``most`` of the source's passages, evenly spread, in reading order (bounded work for
+        summaries and digests, however long the source); callers check who may see the source."""
+        row = self._row(source_id, state or self._state, None)
+        ordinals = [i + 1 for i in evenly_spread(row.passages, most)]
+        return self.corpus_store.passages(row.number, source_id, ordinals)
 
     def _rank(
         self, state: _State, query, limit, sources, since, until, language=None, scope=OPERATOR

@@ -19,6 +19,7 @@ library. What helped and what did not, on which data, is in docs/ranking.md.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ class RankingSettings:
     feedback_docs: int = 5  # 0: no pseudo-relevance feedback
     feedback_terms: int = 25
     feedback_share: float = 0.3  # λ: the expansion's share of the query
+    feedback_max_df: float = 0.1  # expansion terms in at most this share of documents (long postings cost time)
 
 
 DEFAULT_SETTINGS = RankingSettings()
@@ -66,7 +68,7 @@ def rank(
     query: Counter | dict[str, float] = Counter(terms)
     ranked = index.search(query, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
     if settings.feedback_docs and len(query) > 1 and ranked:
-        query = _expanded(query, ranked[: settings.feedback_docs], tokens, settings)
+        query = _expanded(index, query, ranked[: settings.feedback_docs], tokens, settings)
         ranked = index.search(query, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
     if settings.proximity_weight and len(query) > 1:
         idf = {t: index.idf(t) for t in set(terms)}
@@ -91,7 +93,11 @@ def proximity(tokens: list[Token], idf: dict[str, float], k1: float, length_norm
 
 
 def _expanded(
-    query: Counter, top: list[tuple[int, float]], tokens: Callable[[int], list[Token]], settings: RankingSettings
+    index: BM25Index,
+    query: Counter,
+    top: list[tuple[int, float]],
+    tokens: Callable[[int], list[Token]],
+    settings: RankingSettings,
 ) -> dict[str, float]:
     """RM3: the original query interpolated with the terms the top documents weigh most."""
     total_score = sum(score for _, score in top) or 1.0
@@ -101,7 +107,9 @@ def _expanded(
         length = sum(counts.values()) or 1
         for term, count in counts.items():
             relevance[term] += score / total_score * count / length
-    expansion = dict(relevance.most_common(settings.feedback_terms))
+    max_df = settings.feedback_max_df * index.n_docs
+    candidates = ((t, v) for t, v in relevance.most_common() if t in query or index.doc_freq(t) <= max_df)
+    expansion = dict(itertools.islice(candidates, settings.feedback_terms))
     mass = sum(expansion.values()) or 1.0
     size = sum(query.values())
     weights = {t: (1 - settings.feedback_share) * c for t, c in query.items()}

@@ -2,13 +2,14 @@
 
 import json
 import math
+from collections import Counter
 
 import pytest
 
 from search.analyze import Analyzer
 from search.index import BM25Index, field_terms
 from search.library import Library
-from search.ranking import RankingSettings, diversified, proximity, rank
+from search.ranking import RankingSettings, _expanded, diversified, proximity, rank
 from tests.conftest import SEEDS
 
 TEXTS = [
@@ -131,3 +132,14 @@ def test_search_pages_are_diverse_and_a_source_filter_gets_the_rest(library):
     assert len(only) > 2 and {h.source_id for h in only} == {top}
     scores = [h.score for h in only]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_feedback_takes_expansion_terms_only_below_the_document_frequency_cap():
+    analyzer, index = build(TEXTS)
+    tokens = [analyzer.tokens(t) for t in TEXTS]
+    query = Counter(analyzer.terms("cost sharing", query=True))
+    top = index.search(query, 2)
+    capped = _expanded(index, query, top, tokens.__getitem__, RankingSettings(feedback_max_df=0.3))
+    uncapped = _expanded(index, query, top, tokens.__getitem__, RankingSettings(feedback_max_df=1.0))
+    common = {t for t in uncapped if index.doc_freq(t) > 0.3 * index.n_docs} - set(query)
+    assert common and not common & set(capped) and set(query) <= set(capped)

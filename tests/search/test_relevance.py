@@ -34,12 +34,12 @@ def test_mean_ndcg_at_5_is_at_least_0_9(library):
 
 
 def test_paraphrased_queries_do_not_regress(library):
-    """A floor under today's figure (0.73, docs/ranking.md), not the goal: see the test below."""
+    """A floor under today's figure (0.707, docs/ranking.md), not the goal: see the test below."""
     mean, worst = mean_ndcg_at_5(library, PARAPHRASE_JUDGMENTS)
     assert mean >= 0.7, worst
 
 
-@pytest.mark.xfail(strict=True, reason="not met: 0.85 on all 42 queries; paraphrases need more than words")
+@pytest.mark.xfail(strict=True, reason="not met: 0.845 on all 42 queries; paraphrases need more than words")
 def test_mean_ndcg_at_5_on_all_judged_queries_reaches_0_95(library):
     mean, worst = mean_ndcg_at_5(library, {**JUDGMENTS, **PARAPHRASE_JUDGMENTS})
     assert mean >= 0.95, worst

@@ -1,0 +1,90 @@
+"""``python -m bench ranking``: what query-time ranking costs on top of BM25 (the engine track's corpus).
+
+Per size, one index of the engine track's passages; every query runs as plain BM25 (``index.search``),
+as the library ranks by default (title/heading field + pseudo-relevance feedback), with term proximity
+alone, and with both. A document's tokens are rebuilt from its sentences on demand, as the library
+re-analyzes a passage's text, so the cost of reading the candidates is included.
+
+    python -m bench ranking --sizes 100000,1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+
+import numpy as np
+
+from bench.corpus import queries, sentence_pool
+from search.analyze import Analyzer, Token
+from search.index import BM25Index
+from search.ranking import DEFAULT_SETTINGS, RankingSettings, rank
+
+VARIANTS = {
+    "bm25 (index.search)": None,
+    "default: field + feedback": DEFAULT_SETTINGS,
+    "feedback without the df cap": RankingSettings(feedback_max_df=1.0),
+    "proximity only": RankingSettings(feedback_docs=0, proximity_weight=0.5),
+    "feedback + proximity": RankingSettings(proximity_weight=0.5),
+}
+
+
+def sentence_ids(pool_size: int, size: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """The engine track's passages (``bench.corpus.passages``, same seed) as sentence numbers + offsets."""
+    rng = random.Random(seed)
+    ids, offsets = [], [0]
+    for _ in range(size):
+        ids.extend(rng.randrange(pool_size) for _ in range(rng.randint(3, 7)))
+        offsets.append(len(ids))
+    return np.array(ids, np.int32), np.array(offsets, np.int64)
+
+
+def measure(size: int) -> list[tuple[str, float, float]]:
+    analyzer = Analyzer()
+    pool = sentence_pool(analyzer)
+    ids, offsets = sentence_ids(len(pool), size)
+
+    def terms(doc: int) -> list[str]:
+        return [t for i in ids[offsets[doc] : offsets[doc + 1]] for t in pool[i]]
+
+    def tokens(doc: int) -> list[Token]:
+        return [Token(t, position, 0, 0) for position, t in enumerate(terms(doc))]
+
+    index = BM25Index.build((str(doc), terms(doc)) for doc in range(size))
+    query_set = queries(analyzer)
+    rows = []
+    for name, settings in VARIANTS.items():
+        for terms_ in query_set[:20]:  # warm up
+            run(index, terms_, tokens, settings)
+        latencies = []
+        for terms_ in query_set:
+            start = time.perf_counter()
+            run(index, terms_, tokens, settings)
+            latencies.append((time.perf_counter() - start) * 1000)
+        latencies.sort()
+        rows.append((name, statistics.median(latencies), latencies[int(0.99 * (len(latencies) - 1))]))
+    return rows
+
+
+def run(index: BM25Index, terms: list[str], tokens, settings: RankingSettings | None) -> None:
+    if settings is None:
+        index.search(terms, 10)
+    else:
+        rank(index, terms, 10, tokens, settings=settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench ranking", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated passage counts")
+    args = parser.parse_args(argv)
+    print("| passages | ranking | p50 ms | p99 ms |\n|---|---|---|---|")
+    for size in (int(s) for s in args.sizes.split(",")):
+        for name, p50, p99 in measure(size):
+            print(f"| {size:,} | {name} | {p50:.2f} | {p99:.2f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
