@@ -17,6 +17,7 @@ from search.digest import Digest
 from search.language import language_name
 from search.markup import escape_markdown, plain_url
 from search.models import Hit, Passage, SearchResult, SourceInfo
+from search.schedule import WEEKDAYS
 from search.store import Feed, Subscription
 
 TITLE = 256
@@ -340,9 +341,18 @@ def feeds_embed(feeds: list[Feed]) -> discord.Embed:
     return _list_embed("Followed feeds", "No feeds yet. Add one with /feed add url:<feed URL>.", "Feeds", lines)
 
 
+def when(subscription: Subscription) -> str:
+    """ "every day at 09:00 Asia/Seoul", "every Monday at …", "every hour at :30 past (UTC)"."""
+    s = subscription
+    if s.frequency == "hourly":
+        return f"every hour at :{s.time:%M} past ({s.timezone})"
+    day = "day" if s.frequency == "daily" else WEEKDAYS[s.weekday]
+    return f"every {day} at {s.time:%H:%M} {s.timezone}"
+
+
 def subscriptions_embed(subscriptions: list[Subscription]) -> discord.Embed:
     lines = [
-        f"**#{s.id}** <#{s.channel_id}> daily at {s.time:%H:%M} {s.timezone}"
+        f"**#{s.id}** <#{s.channel_id}> {when(s)}"
         + (f" · topics: {escape_markdown(', '.join(s.topics))}" if s.topics else "")
         + (" · quiet when nothing is new" if s.quiet else "")
         + ("" if s.enabled else f" · **disabled**: {escape_markdown(s.disabled_reason or '')}")

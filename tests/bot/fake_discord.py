@@ -435,8 +435,26 @@ class FakeDiscord:
         permissions: str = "2251799813685247",
         guild: int = GUILD_ID,
         attachments: dict[str, dict] | None = None,
+        timeout: float = 10,
     ) -> Interaction:
-        """Run a slash command (``sub``: a subcommand of a group); a Channel value becomes a channel option;
+        """Run a slash command (``sub``: a subcommand of a group) and wait for its answer."""
+        record = self.command_interaction(
+            name, options, user, sub=sub, permissions=permissions, guild=guild, attachments=attachments
+        )
+        return await self.interact(record, timeout)
+
+    def command_interaction(
+        self,
+        name: str,
+        options: dict | None = None,
+        user: dict = ALICE,
+        *,
+        sub: str | None = None,
+        permissions: str = "2251799813685247",
+        guild: int = GUILD_ID,
+        attachments: dict[str, dict] | None = None,
+    ) -> Interaction:
+        """A slash command interaction, not yet sent (``dispatch`` it); a Channel value becomes a channel option;
         ``attachments`` (option name -> attachment object) become attachment options."""
         opts = [_option(k, v) for k, v in (options or {}).items()]
         channels = [v for v in (options or {}).values() if isinstance(v, Channel)]
@@ -464,7 +482,7 @@ class FakeDiscord:
             "options": opts,
             "resolved": resolved,
         }
-        return await self.interact(self.new_interaction(2, data, user, permissions=permissions, guild=guild))
+        return self.new_interaction(2, data, user, permissions=permissions, guild=guild)
 
     async def autocomplete(
         self, name: str, options: dict, focused: str, user: dict = ALICE, *, sub: str | None = None, guild=GUILD_ID
