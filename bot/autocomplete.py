@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 
 from discord import app_commands
@@ -44,8 +45,8 @@ def _choice_name(source: SourceInfo) -> str:
     return (title + suffix)[:CHOICE_NAME]
 
 
-def source_choices(library: Library, typed: str, scope: int) -> list[app_commands.Choice[str]]:
-    """The /search ``source`` and /source ``id`` choices among the sources ``scope`` sees (the library's source
-    infos are cached per snapshot)."""
-    sources = library.sources(scope=scope)
+async def source_choices(library: Library, typed: str, scope: int) -> list[app_commands.Choice[str]]:
+    """The /search ``source`` and /source ``id`` choices among the sources ``scope`` sees (source infos are
+    computed once per snapshot, in a thread: after the library grew, that takes a while for a long source)."""
+    sources = await asyncio.to_thread(library.sources, scope=scope)
     return [app_commands.Choice(name=name, value=value) for name, value in rank_sources(typed, sources)]

@@ -17,6 +17,7 @@ from search.digest import Digest
 from search.language import language_name
 from search.markup import escape_markdown, plain_url
 from search.models import Hit, Passage, SearchResult, SourceInfo
+from search.schedule import WEEKDAYS
 from search.store import Feed, Subscription
 
 TITLE = 256
@@ -221,13 +222,18 @@ HELP = [
     ),
     ("/sources", "The library: every source with its outlet, date and size."),
     ("/source id:<source>", "One source: metadata, a three-sentence summary and its link."),
-    ("/sources status:True", "Library health: what cleaning dropped per source, and each feed's last poll."),
     (
-        "/digest subscribe time:<HH:MM> timezone:<zone> [channel] [topics]",
-        "A daily digest of new sources (Manage Server). Also /digest list, /digest preview, /digest unsubscribe.",
+        "/sources status:True",
+        "Library health, only you see it (Manage Server): what cleaning dropped, this server's feeds' last polls.",
     ),
-    ("/ingest url:<link>", "Add a web page to the library now (Manage Server)."),
+    (
+        "/digest subscribe time:<HH:MM> timezone:<zone> [frequency] [weekday] [channel] [topics]",
+        "A daily, weekly or hourly digest of new sources (Manage Server). "
+        "Also /digest list, /digest preview, /digest unsubscribe.",
+    ),
+    ("/ingest url:<link> | file:<attachment>", "Add a web page, PDF, HTML, Markdown or text file (Manage Server)."),
     ("/feed add url:<feed>", "Follow an RSS, Atom or WordPress feed (Manage Server). Also /feed list, /feed remove."),
+    ("/source-remove id:<source>", "Remove a page, file or feed item this server added (Manage Server)."),
     ("/help", "This message."),
 ]
 
@@ -235,7 +241,12 @@ HELP = [
 def help_embed() -> discord.Embed:
     embed = discord.Embed(
         title="briefbot — a research desk in Discord",
-        description="Search and brief the team's library. Everything is cited; nothing pings anyone.",
+        description=(
+            "Search and brief the team's library. Everything is cited; nothing pings anyone.\n"
+            "**Shared and per server:** the base library (the operator's seed folder) is shared by every server. "
+            "What a server adds (/ingest, attachments, its feeds) and its digests belong to that server: only it "
+            "can search, brief, list or remove them."
+        ),
         colour=COLOR,
     )
     for name, value in HELP:
@@ -340,9 +351,18 @@ def feeds_embed(feeds: list[Feed]) -> discord.Embed:
     return _list_embed("Followed feeds", "No feeds yet. Add one with /feed add url:<feed URL>.", "Feeds", lines)
 
 
+def when(subscription: Subscription) -> str:
+    """ "every day at 09:00 Asia/Seoul", "every Monday at …", "every hour at :30 past (UTC)"."""
+    s = subscription
+    if s.frequency == "hourly":
+        return f"every hour at :{s.time:%M} past ({s.timezone})"
+    day = "day" if s.frequency == "daily" else WEEKDAYS[s.weekday]
+    return f"every {day} at {s.time:%H:%M} {s.timezone}"
+
+
 def subscriptions_embed(subscriptions: list[Subscription]) -> discord.Embed:
     lines = [
-        f"**#{s.id}** <#{s.channel_id}> daily at {s.time:%H:%M} {s.timezone}"
+        f"**#{s.id}** <#{s.channel_id}> {when(s)}"
         + (f" · topics: {escape_markdown(', '.join(s.topics))}" if s.topics else "")
         + (" · quiet when nothing is new" if s.quiet else "")
         + ("" if s.enabled else f" · **disabled**: {escape_markdown(s.disabled_reason or '')}")

@@ -24,8 +24,8 @@ are lowercased and survive stemming unchanged.
 Positions count every English word, stopwords included; each CJK term takes the next position and
 particles take none, so "사드를 배치" and "사드 배치" are the same phrase. The same analyzer must build and
 query an index: ``settings()`` (with the versions of the libraries that shape terms) is recorded in every
-index manifest, so any change forces a rebuild. The Korean model (about 150 MB on disk, 0.5 GB in memory,
-seconds to load) is loaded on the first Korean text only, never for English-only text.
+index manifest, so any change forces a rebuild. The Korean model (about 150 MB on disk, 0.3 GB in memory,
+1-2 s to load) is loaded on the first Korean text only, never for English-only text.
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ class Analyzer:
                 "analyzer": "kiwipiepy",
                 "version": kiwi,
                 "model": model,
+                "options": KIWI_OPTIONS,
                 "tags": sorted(KOREAN_TAGS | _OTHER_SCRIPT_TAGS),
                 "stopwords": sorted(KOREAN_STOPWORDS),
             }
@@ -134,10 +135,12 @@ class Analyzer:
 
     def terms(self, text: str, *, query: bool = False) -> list[str]:
         """The index terms of ``text`` in order (the fast path used for indexing)."""
-        if _CJK.search(text):
-            return [token.term for token in self.tokens(text, query=query)]
+        mixed = not text.isascii() and _CJK.search(text) is not None  # isascii() is free: a flag on the string
         out = []
         for surface in TOKEN_RE.findall(text):
+            if mixed and _CJK.search(surface):
+                out.extend(term for term, _, _ in self._cjk_terms(surface))
+                continue
             term = self.term(surface, query=query)
             if term is not None:
                 out.append(term)
@@ -149,7 +152,7 @@ class Analyzer:
         position = 0
         for match in TOKEN_RE.finditer(text):
             surface, offset = match.group(), match.start()
-            if _CJK.search(surface):
+            if not surface.isascii() and _CJK.search(surface):
                 for term, start, end in self._cjk_terms(surface):
                     out.append(Token(term, position, offset + start, offset + end))
                     position += 1
@@ -267,14 +270,17 @@ def kiwi_versions() -> tuple[str, str] | None:
 
 
 _kiwi_lock = threading.Lock()
+# Without the typo and multi-word dictionaries (for informal text) Kiwi loads in about 1.5 s instead of 7 and
+# takes 330 MB instead of 520; on our judged queries the results are the same (docs/cjk.md).
+KIWI_OPTIONS = {"load_typo_dict": False, "load_multi_dict": False}
 
 
 @functools.cache
 def _kiwi():
-    """The shared Kiwi instance, loaded on first use (seconds, and about 0.5 GB)."""
+    """The shared Kiwi instance, loaded on first use."""
     from kiwipiepy import Kiwi
 
-    return Kiwi(num_workers=1)
+    return Kiwi(num_workers=1, **KIWI_OPTIONS)
 
 
 def kiwi_tokenize(text: str) -> list[tuple[str, str, int, int]]:

@@ -72,6 +72,7 @@ _AGENCY_CREDIT = re.compile(
     r"\([^()]*\b(?:reuters|ap photo|afp|getty|yonhap|dpa|epa|xinhua|kyodo|pool)\b[^()]*\)\s*$", re.IGNORECASE
 )
 _CAPS_CREDIT = re.compile(r"\b[A-Z]{3,}/(?:[A-Z][a-z][\w'’-]*|Pool)(?:[ /][\w'’-]+){0,4}\W*$")  # REUTERS/Kim Hong-Ji
+_CREDIT_TAIL = 80  # a credit ends the line: only its last characters are searched
 _LIST_ITEM = re.compile(r"^(?:[-*•·▪–]|\d{1,3}[.)])\s")
 _TAIL_HEADERS = frozenset(
     {
@@ -148,7 +149,8 @@ def drop_rule(line: str, disabled: frozenset[str] = frozenset()) -> str | None:
     if "copyright" not in disabled and _is_copyright(line):
         return "copyright"
     if "credits" not in disabled and (
-        (line.endswith(")") and _AGENCY_CREDIT.search(line)) or ("/" in line and _CAPS_CREDIT.search(line))
+        (line.endswith(")") and _AGENCY_CREDIT.search(line))
+        or ("/" in line[-_CREDIT_TAIL:] and _CAPS_CREDIT.search(line, max(0, len(line) - _CREDIT_TAIL)))
     ):
         return "credits"
     if "labels" not in disabled and " | " in line and len(line.split()) <= 8:

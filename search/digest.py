@@ -1,9 +1,4 @@
-"""Daily digests, pure: when each subscription is due, and what its digest holds.
-
-Due: a subscription is due once per local day, at its local time (zoneinfo; a time that does not exist on a
-spring-forward day falls an hour later, an ambiguous one takes its first occurrence), and stays due for a
-grace window, so a digest missed while the bot was down is still posted if it comes back in time. The caller
-records (subscription, local date) before sending, so a day is never posted twice.
+"""Digests, pure: what each subscription's digest holds (when it is due: ``search.schedule``).
 
 Content: the sources first seen since the previous digest, the same story from several sources folded into
 one item, each with a one- or two-sentence extractive summary and its link; then, for each topic, the best
@@ -13,7 +8,6 @@ new passages with citations.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -66,31 +60,6 @@ class Digest(BaseModel):
     @property
     def empty(self) -> bool:
         return not self.items and not any(t.passages for t in self.topics)
-
-
-def scheduled_at(local_date: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
-    """The UTC instant of ``time`` on ``local_date`` in ``zone`` (fold 0 for gaps and repeats)."""
-    return dt.datetime.combine(local_date, time, tzinfo=zone).astimezone(dt.UTC)
-
-
-def due_date(
-    time: dt.time,
-    timezone: str,
-    now: dt.datetime,
-    grace: dt.timedelta,
-    *,
-    not_before: dt.datetime,
-    done: set[dt.date],
-) -> dt.date | None:
-    """The local date whose digest is due at ``now``, if any: scheduled at or before ``now``, less than
-    ``grace`` ago, not before ``not_before`` (the subscription's creation), and not already ``done``."""
-    zone = ZoneInfo(timezone)
-    today = now.astimezone(zone).date()
-    for local_date in (today, today - dt.timedelta(days=1)):
-        moment = scheduled_at(local_date, time, zone)
-        if moment <= now < moment + grace and moment >= not_before and local_date not in done:
-            return local_date
-    return None
 
 
 def build_digest(

@@ -1,10 +1,11 @@
-"""``DigestService``: daily digest subscriptions and their delivery, what ``/digest`` and ``briefbot digest`` call.
+"""``DigestService``: digest subscriptions (daily, weekly or hourly) and their delivery, what ``/digest`` and
+``briefbot digest`` call.
 
-Delivery runs in three steps: ``claim_due`` takes each due day in the store (idempotency key: subscription
-and local date) before anything is sent, so a restart, a retry or a second process on the same database
-never posts a day twice; ``build`` makes the digest (``search.digest``, pure); ``finish`` records how it went.
-``run_due`` chains them around a ``send`` callback, so the transport (Discord) stays out of this module.
-Every store call and every build runs in a worker thread; the one clock is the library's.
+Delivery runs in three steps: ``claim_due`` takes each due period in the store (idempotency key: subscription
+and period, ``search.schedule``) before anything is sent, so a restart, a retry or a second process on the
+same database never posts a period twice; ``build`` makes the digest (``search.digest``, pure); ``finish``
+records how it went. ``run_due`` chains them around a ``send`` callback, so the transport (Discord) stays out
+of this module. Every store call and every build runs in a worker thread; the one clock is the library's.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import zoneinfo
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from search.digest import Digest, build_digest, due_date, scheduled_at
+from search.digest import Digest, build_digest
 from search.errors import InvalidInputError
 from search.library import Library
 from search.query import parse_query
+from search.schedule import FREQUENCIES, WEEKDAYS, Schedule, due_period
 from search.scopes import OPERATOR
 from search.store import Subscription
 
@@ -41,16 +43,20 @@ class DeliveryError(Exception):
 
 @dataclass(frozen=True)
 class DigestClaim:
-    """A day's digest taken for delivery: nobody else will send it."""
+    """A period's digest taken for delivery: nobody else will send it."""
 
     subscription: Subscription
-    local_date: dt.date
+    period: str  # the period's key: a local date, or a local date and hour
     since: dt.datetime | None
     until: dt.datetime
 
     @property
     def heading(self) -> str:
-        return f"Daily digest · {self.local_date:%a %d %b %Y}"
+        start = dt.datetime.fromisoformat(self.period)
+        frequency = self.subscription.frequency
+        return f"{frequency.title()} digest · {start:%a %d %b %Y}" + (
+            f" {start:%H:%M}" if frequency == "hourly" else ""
+        )
 
 
 Send = Callable[[Subscription, Digest, str], Awaitable[list[int]]]
@@ -86,6 +92,21 @@ class DigestService:
             )
         return name
 
+    @staticmethod
+    def parse_frequency(frequency: str, weekday: str | None) -> tuple[str, int | None]:
+        """(frequency, weekday number): a weekly digest needs a weekday; the others take none."""
+        frequency = frequency.strip().lower()
+        if frequency not in FREQUENCIES:
+            raise InvalidInputError(f"The frequency is one of {', '.join(FREQUENCIES)} (not {frequency!r}).")
+        days = [day.lower() for day in WEEKDAYS]
+        if frequency != "weekly":
+            if weekday:
+                raise InvalidInputError("Only a weekly digest takes a weekday.")
+            return frequency, None
+        if not weekday or weekday.strip().lower() not in days:
+            raise InvalidInputError("A weekly digest needs a weekday, e.g. weekday:Monday.")
+        return frequency, days.index(weekday.strip().lower())
+
     def parse_topics(self, text: str | None) -> list[str]:
         topics = [t.strip() for t in (text or "").split(",") if t.strip()]
         if len(topics) > MAX_TOPICS:
@@ -107,9 +128,12 @@ class DigestService:
         topics: str | None,
         quiet: bool,
         created_by: int | None,
+        frequency: str = "daily",
+        weekday: str | None = None,
     ) -> tuple[Subscription, dt.datetime]:
         """A new subscription and when its first digest is due (InvalidInputError, DuplicateError)."""
         at, zone, topic_list = self.parse_time(time), self.parse_zone(timezone), self.parse_topics(topics)
+        frequency, day = self.parse_frequency(frequency, weekday)
         now = self.library.clock()
         subscription = await asyncio.to_thread(
             self.repository.subscribe,
@@ -121,8 +145,10 @@ class DigestService:
             quiet=quiet,
             created_by=created_by,
             now=now,
+            frequency=frequency,
+            weekday=day,
         )
-        return subscription, _next_time(at, zone, now)
+        return subscription, Schedule(frequency, at, zone, day).next_after(now)
 
     async def subscriptions(self, guild_id: int | None = None) -> list[Subscription]:
         return await asyncio.to_thread(self.repository.subscriptions, guild_id)
@@ -159,26 +185,25 @@ class DigestService:
         now = self.library.clock()
         claims = []
         for subscription in self.repository.subscriptions(enabled_only=True):
-            local_date = due_date(
-                subscription.time,
-                subscription.timezone,
+            period = due_period(
+                subscription.schedule,
                 now,
                 self.grace,
                 not_before=subscription.created,
-                done=self.repository.dates_done(subscription.id),
+                done=self.repository.periods_done(subscription.id),
             )
-            if local_date is None:
+            if period is None:
                 continue
             since = self.repository.last_covered(subscription.id) or subscription.created
-            if self.repository.claim(subscription.id, local_date, now, now):  # False: another process took it
-                claims.append(DigestClaim(subscription, local_date, since, now))
+            if self.repository.claim(subscription.id, period, now, now):  # False: another process took it
+                claims.append(DigestClaim(subscription, period, since, now))
         return claims
 
     def build(self, claim: DigestClaim) -> Digest:
         return self._build(claim.subscription.topics, claim.since, claim.until, claim.subscription.guild_id)
 
     def finish(self, claim: DigestClaim, status: str, messages: list[int]) -> None:
-        self.repository.finish(claim.subscription.id, claim.local_date, status, self.library.clock(), messages)
+        self.repository.finish(claim.subscription.id, claim.period, status, self.library.clock(), messages)
 
     async def run_due(self, send: Send) -> list[int]:
         """Claim, build, send and finish every digest due now; returns the ids of the subscriptions posted to.
@@ -206,16 +231,9 @@ class DigestService:
             log.warning("digest subscription %s disabled: %s", subscription.id, error.reason)
             return False
         await asyncio.to_thread(self.finish, claim, "empty" if digest.empty else "sent", sent)
-        log.info("posted digest %s for %s to channel %s", subscription.id, claim.local_date, subscription.channel_id)
+        log.info("posted digest %s for %s to channel %s", subscription.id, claim.period, subscription.channel_id)
         return True
 
     def _build(self, topics: list[str], since: dt.datetime | None, until: dt.datetime, scope: int | None) -> Digest:
         first_seen = self.library.store.sources.first_seen()
         return build_digest(self.library, since=since, until=until, topics=topics, first_seen=first_seen, scope=scope)
-
-
-def _next_time(at: dt.time, zone: str, now: dt.datetime) -> dt.datetime:
-    tz = zoneinfo.ZoneInfo(zone)
-    today = now.astimezone(tz).date()
-    moment = scheduled_at(today, at, tz)
-    return moment if moment > now else scheduled_at(today + dt.timedelta(days=1), at, tz)

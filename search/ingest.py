@@ -56,6 +56,7 @@ _MODES = {
 _SITE_NAME_MAX_WORDS = 4
 TITLE_MAX_WORDS = 30
 _KIND_MARK = re.compile("\ue000(\\w+)\ue000")  # private-use marks, removed again
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _JSON_SNIFF = re.compile(r'\{\s*"|\[\s*\{')
 _HTML_SNIFF = re.compile(r"<(?:!doctype|html|head|body|article|div|p)\b", re.IGNORECASE)
 
@@ -118,7 +119,7 @@ def from_wordpress(text: str) -> list[RawDocument]:
         lines, kinds = html_fragment_blocks(content)
         if not lines:
             continue
-        link = _unescape(post.get("link") or "") or None
+        link = _unescape(_rendered(post.get("link"))) or None
         docs.append(
             RawDocument(
                 lines=lines,
@@ -210,6 +211,7 @@ def from_markdown(text: str) -> RawDocument:
 def html_fragment_blocks(fragment: str) -> tuple[list[str], list[str]]:
     """Text lines of an HTML fragment, one per block element, and their kinds ("heading" for h1-h6, "item"
     for li, else "paragraph"); stray closing tags are ignored."""
+    fragment = _NOT_XML.sub("", fragment)  # lxml refuses control characters and lone surrogates outright
     if not fragment.strip():
         return [], []
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")

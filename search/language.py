@@ -19,36 +19,33 @@ SAMPLE_CHARS = 5_000
 MIN_LETTERS = 20  # below this (weighted) there is not enough text to tell
 MIN_ENGLISH_FUNCTION_WORDS = 0.15  # share of Latin words that are English stopwords in English prose
 
-_KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
-_SCRIPTS = re.compile(f"([{HANGUL}]+)|([{_KANA}]+)|([{HAN_KANA}]+)|([A-Za-z]+)")
-_WEIGHTS = (2, 3, 3, 1)  # Hangul, kana, Han, Latin
+_HANGUL_RUN = re.compile(f"[{HANGUL}]+")
+_KANA_RUN = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
+_HAN_KANA_RUN = re.compile(f"[{HAN_KANA}]+")
+_LATIN_WORD = re.compile("[A-Za-z]+")
+_CJK = re.compile(f"[{HANGUL}{HAN_KANA}]")
 
 
 def detect_language(text: str) -> str | None:
     """An ISO 639-1 code from ``LANGUAGES``, or None if there is too little text or the language is another."""
-    hangul, kana, han, latin = 0, 0, 0, 0
-    latin_words, function_words = 0, 0
-    for match in _SCRIPTS.finditer(text[:SAMPLE_CHARS]):
-        if match.group(1):
-            hangul += len(match.group(1))
-        elif match.group(2):
-            kana += len(match.group(2))
-        elif match.group(3):
-            han += len(match.group(3))
-        else:
-            word = match.group(4)
-            latin += len(word)
-            latin_words += 1
-            function_words += word.casefold() in STOPWORDS
-    weighted = [count * weight for count, weight in zip((hangul, kana, han, latin), _WEIGHTS, strict=True)]
-    if sum(weighted) < MIN_LETTERS:
+    sample = text[:SAMPLE_CHARS]
+    words = _LATIN_WORD.findall(sample)
+    latin = sum(map(len, words))
+    if _CJK.search(sample):  # weighted: a Hangul syllable 2, a Han or kana character 3, a Latin letter 1
+        hangul = 2 * _letters(_HANGUL_RUN, sample)
+        han_kana = 3 * _letters(_HAN_KANA_RUN, sample)
+        if hangul + han_kana >= max(latin, MIN_LETTERS):
+            if hangul >= han_kana:
+                return "ko"
+            return "ja" if _KANA_RUN.search(sample) else "zh"
+    if latin < MIN_LETTERS:
         return None
-    cjk = weighted[0] + weighted[1] + weighted[2]
-    if cjk >= weighted[3]:
-        if weighted[0] >= weighted[1] + weighted[2]:
-            return "ko"
-        return "ja" if kana else "zh"
-    return "en" if function_words >= MIN_ENGLISH_FUNCTION_WORDS * latin_words else None
+    function_words = sum(map(STOPWORDS.__contains__, map(str.lower, words)))
+    return "en" if function_words >= MIN_ENGLISH_FUNCTION_WORDS * len(words) else None
+
+
+def _letters(pattern: re.Pattern, text: str) -> int:
+    return sum(map(len, pattern.findall(text)))
 
 
 def language_name(code: str | None) -> str:

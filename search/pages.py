@@ -24,7 +24,7 @@ class PageService:
         """Fetch, extract, dedupe and index ``url`` into ``scope``'s library (search.scopes); FetchError,
         IngestError or DuplicateError otherwise."""
         source = await ingest_url(self.library, url.strip(), self.policy, scope=scope)
-        return self.library.source_info(source.source_id, scope=scope)
+        return await asyncio.to_thread(self.library.source_info, source.source_id, scope=scope)
 
     async def ingest_file(self, url: str, filename: str, size: int, scope: int) -> SourceInfo:
         """Download and add an attached file (``/ingest file:``) to ``scope``'s library, within the same size
@@ -32,7 +32,7 @@ class PageService:
         if size > self.policy.max_bytes:
             raise FetchError(f"too large (over {self.policy.max_bytes // 2**20} MB)")
         source = await ingest_file(self.library, url, filename, self.policy, scope=scope)
-        return self.library.source_info(source.source_id, scope=scope)
+        return await asyncio.to_thread(self.library.source_info, source.source_id, scope=scope)
 
     async def remove(self, source_id: str, scope: int) -> Source:
         """Remove a source ``scope`` added, from the store and the index at once (UnknownSourceError,

@@ -12,9 +12,10 @@ from search.corpus import build_source
 from search.fetch import TEXT_TYPES, Fetched, FetchPolicy, fetch
 from search.ingest import IngestError, RawDocument, read_documents
 from search.library import Library
-from search.models import Source
+from search.models import Passage, Source
 from search.pdf import from_pdf, is_pdf
 from search.scopes import OPERATOR
+from search.workers import run_cpu
 
 PDF_TYPE = "application/pdf"
 FILE_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
@@ -42,13 +43,24 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalize_space(text).casefold().encode()).hexdigest()[:32]
 
 
-def add_raw(
-    library: Library, raw: RawDocument, url: str, *, feed_id: int | None = None, scope: int = OPERATOR
-) -> Source:
-    """Clean, dedupe and index one document that came from ``url`` into ``scope`` (DuplicateError if known)."""
+def build_web_source(raw: RawDocument, url: str, scope: int = OPERATOR) -> tuple[Source, list[Passage], str]:
+    """Clean and split one document that came from ``url``: (source, passages, canonical URL). Pure."""
     canonical = canonical_url(raw.url or url)
     raw.url = raw.url or url
     source, passages = build_source(raw, web_source_id(canonical, scope), origin=url)
+    return source, passages, canonical
+
+
+def add_built(
+    library: Library,
+    source: Source,
+    passages: list[Passage],
+    canonical: str,
+    *,
+    feed_id: int | None = None,
+    scope: int = OPERATOR,
+) -> Source:
+    """Dedupe and index a built source into ``scope`` (DuplicateError if known)."""
     return library.add_source(
         source,
         passages,
@@ -57,6 +69,13 @@ def add_raw(
         feed_id=feed_id,
         scope=scope,
     )
+
+
+def add_raw(
+    library: Library, raw: RawDocument, url: str, *, feed_id: int | None = None, scope: int = OPERATOR
+) -> Source:
+    """Clean, dedupe and index one document that came from ``url`` into ``scope`` (DuplicateError if known)."""
+    return add_built(library, *build_web_source(raw, url, scope), feed_id=feed_id, scope=scope)
 
 
 def _suffix(content_type: str) -> str:
@@ -97,15 +116,16 @@ async def ingest_url(
     library: Library, url: str, policy: FetchPolicy, *, feed_id: int | None = None, scope: int = OPERATOR
 ) -> Source:
     """Fetch ``url`` and add its article to ``scope``. Raises FetchError, IngestError or DuplicateError (short
-    messages)."""
+    messages). Extraction runs in a thread, or in a worker process for a big page; indexing in a thread."""
     page = await fetch(url, policy, accept=(*TEXT_TYPES, PDF_TYPE))
-    return await asyncio.to_thread(_add_page, library, page, feed_id, scope)
+    built = await run_cpu(len(page.body), extract_page, page, scope)
+    return await asyncio.to_thread(add_built, library, *built, feed_id=feed_id, scope=scope)
 
 
-def _add_page(library: Library, page: Fetched, feed_id: int | None, scope: int) -> Source:
-    """Extraction (trafilatura, pypdf) and indexing: CPU work, run in a worker thread, never on the event loop."""
+def extract_page(page: Fetched, scope: int = OPERATOR) -> tuple[Source, list[Passage], str]:
+    """A fetched page's article, cleaned and split (trafilatura, pypdf): CPU work, never on the event loop."""
     if page.content_type == PDF_TYPE or is_pdf(page.body):
         raw = from_pdf(page.body, name=page.url)
     else:
         (raw, *_) = read_documents(page.text, suffix=_suffix(page.content_type), url=page.url)
-    return add_raw(library, raw, page.url, feed_id=feed_id, scope=scope)
+    return build_web_source(raw, page.url, scope)

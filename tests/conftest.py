@@ -7,10 +7,19 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from search.analyze import Analyzer
 from search.corpus import Corpus, load_directory
 from search.library import Library
+
+# Property-based tests: "ci" (the default) is bounded and deterministic, so the suite stays fast and a failure
+# reproduces; "dev" explores more (HYPOTHESIS_PROFILE=dev).
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -18,6 +18,7 @@ from bot.loops import logged
 from bot.replies import NO_MENTIONS, UserError, in_time, reply, require_manage_server
 from search.digest import Digest
 from search.digests import DeliveryError, DigestService, time_zones
+from search.schedule import FREQUENCIES, WEEKDAYS
 from search.store import Subscription
 
 log = logging.getLogger(__name__)
@@ -41,22 +42,26 @@ class PostableChannel(app_commands.Transformer):
 
 
 @app_commands.guild_only()
-class DigestCog(
-    commands.GroupCog, name="Digest", group_name="digest", group_description="A daily digest of new sources"
-):
+class DigestCog(commands.GroupCog, name="Digest", group_name="digest", group_description="A digest of new sources"):
     def __init__(self, bot: commands.Bot, digests: DigestService) -> None:
         super().__init__()
         self.bot = bot
         self.digests = digests
         self.loops = (self.tick,)
 
-    @app_commands.command(name="subscribe", description="Post a digest here every day (Manage Server)")
+    @app_commands.command(name="subscribe", description="Post a digest here daily, weekly or hourly (Manage Server)")
     @app_commands.describe(
-        time="Local time, HH:MM (24-hour)",
+        time="Local time, HH:MM (24-hour); hourly digests post at its minutes past each hour",
         timezone="Time zone, e.g. Asia/Seoul",
         channel="Where to post (default: this channel)",
         topics="Topics to follow, separated by commas",
-        quiet="Post nothing on days with nothing new",
+        quiet="Post nothing when nothing is new",
+        frequency="How often (default: daily)",
+        weekday="The day of a weekly digest",
+    )
+    @app_commands.choices(
+        frequency=[app_commands.Choice(name=f, value=f) for f in FREQUENCIES],
+        weekday=[app_commands.Choice(name=d, value=d) for d in WEEKDAYS],
     )
     async def subscribe(
         self,
@@ -66,6 +71,8 @@ class DigestCog(
         channel: app_commands.Transform[app_commands.AppCommandChannel, PostableChannel] | None = None,
         topics: str | None = None,
         quiet: bool = False,
+        frequency: str = "daily",
+        weekday: str | None = None,
     ) -> None:
         require_manage_server(interaction)
         work = self.digests.subscribe(
@@ -76,12 +83,14 @@ class DigestCog(
             topics=topics,
             quiet=quiet,
             created_by=interaction.user.id,
+            frequency=frequency,
+            weekday=weekday,
         )
         subscription, first = await in_time(interaction, work, ephemeral=True)
         await reply(
             interaction,
-            f"Digest #{subscription.id} will be posted in <#{subscription.channel_id}> every day at "
-            f"{subscription.time:%H:%M} {subscription.timezone}; the first <t:{int(first.timestamp())}:R>.",
+            f"Digest #{subscription.id} will be posted in <#{subscription.channel_id}> "
+            f"{embeds.when(subscription)}; the first <t:{int(first.timestamp())}:R>.",
             ephemeral=True,
         )
 
@@ -110,10 +119,7 @@ class DigestCog(
     @unsubscribe.autocomplete("id")
     async def _complete_subscription(self, interaction: discord.Interaction, current: str):
         subscriptions = await self.digests.subscriptions(interaction.guild_id)
-        return [
-            app_commands.Choice(name=f"#{s.id} daily at {s.time:%H:%M} {s.timezone}"[:100], value=s.id)
-            for s in subscriptions
-        ][:25]
+        return [app_commands.Choice(name=f"#{s.id} {embeds.when(s)}"[:100], value=s.id) for s in subscriptions][:25]
 
     @app_commands.command(name="preview", description="What this channel's digest would post now (only you see it)")
     @app_commands.describe(topics="Topics to try, separated by commas")
@@ -148,8 +154,8 @@ class DigestCog(
         if not subscription.created_by:
             return
         note = (
-            f"Your daily digest #{subscription.id} (channel <#{subscription.channel_id}>) was turned off: {reason}. "
-            "Subscribe again with /digest subscribe once that is fixed."
+            f"Your {subscription.frequency} digest #{subscription.id} (channel <#{subscription.channel_id}>) "
+            f"was turned off: {reason}. Subscribe again with /digest subscribe once that is fixed."
         )
         try:
             dm = await self.bot.create_dm(discord.Object(id=subscription.created_by))

@@ -46,13 +46,14 @@ class LibraryCog(commands.Cog, name="Library"):
         if status:
             require_manage_server(interaction)
             feeds = await self.feeds.followed(scope)
-            health = embeds.health_embed(self.library.sources(scope=scope), feeds, self.library.corpus.skipped)
+            sources = await asyncio.to_thread(self.library.sources, scope=scope)
+            health = embeds.health_embed(sources, feeds, self.library.corpus.skipped)
             await reply(interaction, embed=health, ephemeral=True)
             return
-        await reply(interaction, **self._page(interaction.user.id, 1, scope))
+        await reply(interaction, **await self._page(interaction.user.id, 1, scope))
 
-    def _page(self, owner: int, page: int, scope: int) -> dict:
-        sources = self.library.sources(scope=scope)
+    async def _page(self, owner: int, page: int, scope: int) -> dict:
+        sources = await asyncio.to_thread(self.library.sources, scope=scope)  # once per snapshot: a while after growth
         pages = max(1, math.ceil(len(sources) / embeds.SOURCES_PER_PAGE))
         page = min(max(page, 1), pages)
         message = {"embed": embeds.sources_page(sources, page)}
@@ -64,14 +65,14 @@ class LibraryCog(commands.Cog, name="Library"):
     async def turn_page(self, interaction: discord.Interaction, button: LibraryPageButton) -> None:
         if interaction.user.id != button.owner:
             raise UserError("Only the person who listed the library can turn its pages; run /sources yourself.")
-        page = self._page(button.owner, button.page, scope_of(interaction))
+        page = await self._page(button.owner, button.page, scope_of(interaction))
         await edit(interaction, allowed_mentions=NO_MENTIONS, **page)
 
     @app_commands.command(name="source", description="One source: metadata, summary and link")
     @app_commands.describe(id="The source (start typing its title or id)")
     async def source(self, interaction: discord.Interaction, id: str) -> None:  # noqa: A002 (the option is named id)
         scope = scope_of(interaction)
-        info = self.library.source_info(id.strip(), scope=scope)  # an unknown id is answered at once, privately
+        info = await asyncio.to_thread(self.library.source_info, id.strip(), scope=scope)  # unknown: private answer
         await interaction.response.defer(thinking=True)  # a long source's summary takes a while
         summary = await asyncio.to_thread(self.library.summary, info.source_id, scope=scope)
         await reply(interaction, embed=embeds.source_embed(info, summary))
@@ -92,7 +93,7 @@ class LibraryCog(commands.Cog, name="Library"):
     @source.autocomplete("id")
     @source_remove.autocomplete("id")
     async def _complete_source(self, interaction: discord.Interaction, current: str):
-        return source_choices(self.library, current, scope_of(interaction))
+        return await source_choices(self.library, current, scope_of(interaction))
 
     # -- background ---------------------------------------------------------------------------------------
     async def cog_unload(self) -> None:

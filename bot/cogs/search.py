@@ -61,7 +61,7 @@ class SearchCog(commands.Cog, name="Search"):
 
     @search.autocomplete("source")
     async def _complete_source(self, interaction: discord.Interaction, current: str):
-        return source_choices(self.library, current, scope_of(interaction))
+        return await source_choices(self.library, current, scope_of(interaction))
 
     def _run(self, params: dict, scope: int) -> SearchResult:
         sources = [params["source"]] if params.get("source") else None
@@ -106,8 +106,8 @@ class SearchCog(commands.Cog, name="Search"):
             hit = next((h for h in result.hits if h.rank == button.rank), None)
             if hit is None:
                 raise UserError("That passage is no longer in the results. Run /search again.")
-            passage = self.library.get_passage(hit.passage_id, scope=scope)
-            return passage, self.library.source_info(hit.source_id, scope=scope)
+            passage = await asyncio.to_thread(self.library.get_passage, hit.passage_id, scope=scope)
+            return passage, await asyncio.to_thread(self.library.source_info, hit.source_id, scope=scope)
 
         passage, info = await in_time(interaction, run(), ephemeral=True)
         await reply(interaction, embed=embeds.passage_embed(passage, info), ephemeral=True)

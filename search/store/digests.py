@@ -1,4 +1,4 @@
-"""Digest subscriptions and the digest log (one row per subscription and local date: the idempotency key)."""
+"""Digest subscriptions and the digest log (one row per subscription and period: the idempotency key)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import sqlite3
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from search.schedule import Schedule
 from search.store.db import Database, iso
 from search.store.errors import DuplicateError
 
 
 class Subscription(BaseModel):
-    """A channel's daily digest (a row of ``subscriptions``)."""
+    """A channel's digest (a row of ``subscriptions``)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -28,6 +29,12 @@ class Subscription(BaseModel):
     disabled_reason: str | None
     created_by: int | None
     created: dt.datetime
+    frequency: str = "daily"  # search.digest.FREQUENCIES
+    weekday: int | None = None  # weekly: 0 is Monday
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(self.frequency, self.time, self.timezone, self.weekday)
 
     @field_validator("topics", mode="before")
     @classmethod
@@ -54,13 +61,15 @@ class DigestRepository:
         quiet: bool,
         created_by: int | None,
         now: dt.datetime,
+        frequency: str = "daily",
+        weekday: int | None = None,
     ) -> Subscription:
         """A new subscription; DuplicateError if the channel already gets a digest at that time."""
         try:
             with self.db.transaction() as db:
                 cursor = db.execute(
                     "INSERT INTO subscriptions (guild_id, channel_id, time, timezone, topics, quiet, created_by, "
-                    "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "created, frequency, weekday) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         guild_id,
                         channel_id,
@@ -70,6 +79,8 @@ class DigestRepository:
                         int(quiet),
                         created_by,
                         iso(now),
+                        frequency,
+                        weekday,
                     ),
                 )
                 new_id = cursor.lastrowid
@@ -106,33 +117,30 @@ class DigestRepository:
             )
 
     # -- the digest log -----------------------------------------------------------------------------------
-    def claim(self, subscription_id: int, local_date: dt.date, now: dt.datetime, covered_until: dt.datetime) -> bool:
-        """Take the idempotency key (subscription, local date). False if any process already took it."""
+    def claim(self, subscription_id: int, period: str, now: dt.datetime, covered_until: dt.datetime) -> bool:
+        """Take the idempotency key (subscription, period). False if any process already took it."""
         try:
             with self.db.transaction() as db:
                 db.execute(
-                    "INSERT INTO digest_log (subscription_id, local_date, claimed_at, covered_until, status) "
+                    "INSERT INTO digest_log (subscription_id, period, claimed_at, covered_until, status) "
                     "VALUES (?, ?, ?, ?, 'sending')",
-                    (subscription_id, local_date.isoformat(), iso(now), iso(covered_until)),
+                    (subscription_id, period, iso(now), iso(covered_until)),
                 )
         except sqlite3.IntegrityError:
             return False
         return True
 
-    def finish(
-        self, subscription_id: int, local_date: dt.date, status: str, sent_at: dt.datetime, messages: list[int]
-    ) -> None:
+    def finish(self, subscription_id: int, period: str, status: str, sent_at: dt.datetime, messages: list[int]) -> None:
         with self.db.transaction() as db:
             db.execute(
-                "UPDATE digest_log SET status = ?, sent_at = ?, messages = ? "
-                "WHERE subscription_id = ? AND local_date = ?",
-                (status, iso(sent_at), json.dumps(messages), subscription_id, local_date.isoformat()),
+                "UPDATE digest_log SET status = ?, sent_at = ?, messages = ? WHERE subscription_id = ? AND period = ?",
+                (status, iso(sent_at), json.dumps(messages), subscription_id, period),
             )
 
-    def dates_done(self, subscription_id: int) -> set[dt.date]:
+    def periods_done(self, subscription_id: int) -> set[str]:
         with self.db.connect() as db:
-            rows = db.execute("SELECT local_date FROM digest_log WHERE subscription_id = ?", (subscription_id,))
-            return {dt.date.fromisoformat(row["local_date"]) for row in rows}
+            rows = db.execute("SELECT period FROM digest_log WHERE subscription_id = ?", (subscription_id,))
+            return {row["period"] for row in rows}
 
     def last_covered(self, subscription_id: int) -> dt.datetime | None:
         """Up to when the previous digest of this subscription covered new sources."""

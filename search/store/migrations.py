@@ -112,4 +112,11 @@ MIGRATIONS: list[str] = [
     DROP TABLE sources;
     ALTER TABLE sources_new RENAME TO sources;
     """,
+    # 4: digest frequencies. A subscription is daily (every existing one), weekly on a weekday, or hourly; the
+    # digest log's key becomes (subscription, period): a local date, or a local date and hour.
+    """
+    ALTER TABLE subscriptions ADD COLUMN frequency TEXT NOT NULL DEFAULT 'daily';
+    ALTER TABLE subscriptions ADD COLUMN weekday INTEGER;
+    ALTER TABLE digest_log RENAME COLUMN local_date TO period;
+    """,
 ]

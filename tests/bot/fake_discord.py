@@ -425,7 +425,11 @@ class FakeDiscord:
                     return command["id"]
         return "0"
 
-    async def command(
+    async def command(self, name: str, options: dict | None = None, user: dict = ALICE, *, timeout: float = 10, **kw):
+        """Run a slash command (see ``command_interaction``) and wait for its answer."""
+        return await self.interact(self.command_interaction(name, options, user, **kw), timeout)
+
+    def command_interaction(
         self,
         name: str,
         options: dict | None = None,
@@ -436,7 +440,7 @@ class FakeDiscord:
         guild: int = GUILD_ID,
         attachments: dict[str, dict] | None = None,
     ) -> Interaction:
-        """Run a slash command (``sub``: a subcommand of a group); a Channel value becomes a channel option;
+        """A slash command interaction, not yet sent (``dispatch`` it); a Channel value becomes a channel option;
         ``attachments`` (option name -> attachment object) become attachment options."""
         opts = [_option(k, v) for k, v in (options or {}).items()]
         channels = [v for v in (options or {}).values() if isinstance(v, Channel)]
@@ -464,7 +468,7 @@ class FakeDiscord:
             "options": opts,
             "resolved": resolved,
         }
-        return await self.interact(self.new_interaction(2, data, user, permissions=permissions, guild=guild))
+        return self.new_interaction(2, data, user, permissions=permissions, guild=guild)
 
     async def autocomplete(
         self, name: str, options: dict, focused: str, user: dict = ALICE, *, sub: str | None = None, guild=GUILD_ID

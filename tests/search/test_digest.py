@@ -6,9 +6,10 @@ import shutil
 import pytest
 
 from search.corpus import build_source
-from search.digest import build_digest, due_date, scheduled_at
+from search.digest import build_digest
 from search.ingest import RawDocument
 from search.library import Library
+from search.schedule import Schedule, due_period, scheduled_at
 from search.web import content_hash
 from tests.conftest import SEEDS
 
@@ -22,7 +23,10 @@ def at(*args) -> dt.datetime:
 
 
 def due(time, zone, now, done=(), not_before=LONG_AGO, grace=GRACE):
-    return due_date(dt.time.fromisoformat(time), zone, now, grace, not_before=not_before, done=set(done))
+    """The local date of the daily digest due at ``now``."""
+    schedule = Schedule("daily", dt.time.fromisoformat(time), zone)
+    key = due_period(schedule, now, grace, not_before=not_before, done={d.isoformat() for d in done})
+    return dt.date.fromisoformat(key) if key else None
 
 
 def test_due_at_the_local_time_in_each_time_zone():
