@@ -54,18 +54,16 @@ def measure(size: int) -> list[tuple[str, float, float]]:
 
     index = BM25Index.build((str(doc), terms(doc)) for doc in range(size))
     query_set = queries(analyzer)
-    rows = []
-    for name, settings in VARIANTS.items():
-        for terms_ in query_set[:20]:  # warm up
+    for terms_ in query_set[:20]:  # warm up
+        for settings in VARIANTS.values():
             run(index, terms_, tokens, settings)
-        latencies = []
-        for terms_ in query_set:
+    latencies: dict[str, list[float]] = {name: [] for name in VARIANTS}
+    for terms_ in query_set:  # variants take turns per query, so load from other processes hits them alike
+        for name, settings in VARIANTS.items():
             start = time.perf_counter()
             run(index, terms_, tokens, settings)
-            latencies.append((time.perf_counter() - start) * 1000)
-        latencies.sort()
-        rows.append((name, statistics.median(latencies), latencies[int(0.99 * (len(latencies) - 1))]))
-    return rows
+            latencies[name].append((time.perf_counter() - start) * 1000)
+    return [(name, statistics.median(ms), sorted(ms)[int(0.99 * (len(ms) - 1))]) for name, ms in latencies.items()]
 
 
 def run(index: BM25Index, terms: list[str], tokens, settings: RankingSettings | None) -> None:

@@ -29,6 +29,7 @@ MAX_SENTENCES = 10
 MIN_SENTENCE_WORDS = 6
 MAX_SENTENCE_WORDS = 90
 NEAR_DUPLICATE = 0.6  # cosine above which two sentences say the same thing
+NOT_ONE_TOPIC = "No sentence in the library is about “{topic}” as a whole; try fewer words, or search for them."
 CORE_COVERAGE = 0.7  # share of the topic's IDF weight a sentence must hold to be about the topic
 # An opener that leans on the sentence before it: a connective or a leading pronoun/demonstrative.
 # "It is"/"It was" (an expletive: "It is not possible to ...") does not, unless "for this reason" follows.
@@ -127,6 +128,8 @@ def make_brief(
     _score(pool, max((r.score for r in retrieved), default=1.0), use_coverage=True)
     sources = len({s.item.source.source_id for s in pool})
     chosen = _select(pool, sentences, min_sources=min(sources, 2), antecedents=_antecedents(candidates))
+    if not chosen:
+        return Brief(topic=topic, sentences=[], citations=[], message=NOT_ONE_TOPIC.format(topic=topic))
     return _fit(topic, _reading_order(chosen, pool))
 
 

@@ -141,6 +141,9 @@ def parse_file(path: Path, known_sha256: str | None = None) -> ParsedFile:
         sources = None if sha256 == known_sha256 else parse_bytes(data, path)
     except (IngestError, OSError, ValueError) as failure:
         sha256, error = "", str(failure)
+    except Exception as failure:  # a parser's bug costs this file, never the scan
+        log.exception("could not parse %s", path.name)
+        sha256, error = "", f"could not be read ({type(failure).__name__})"
     return ParsedFile(path.name, FileState(stat.st_size, stat.st_mtime_ns, sha256, PIPELINE_VERSION, error), sources)
 
 

@@ -247,3 +247,9 @@ def test_openers_that_lean_on_the_sentence_before_are_recognised():
     ]
     assert all(DEPENDENT_OPENER.match(s) for s in leaning)
     assert not any(DEPENDENT_OPENER.match(s) for s in standing)
+
+
+def test_words_that_never_meet_in_a_sentence_get_a_message_not_a_padded_brief(library):
+    brief = library.brief("Alaska Dokdo")
+    assert library.search("Alaska Dokdo").hits
+    assert brief.sentences == [] and brief.citations == [] and "as a whole" in brief.message

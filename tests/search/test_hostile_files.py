@@ -186,3 +186,20 @@ def test_sidecar_nested_too_deep_is_skipped_with_a_reason(folder):
     (folder / "sources.toml").write_text('[good]\ntitle = "T"\nx = ' + "[" * 100_000 + "]" * 100_000 + "\n")
     loaded = load_directory(folder)
     assert list(loaded.sources) == ["good"] and loaded.skipped[0][0] == "sources.toml"
+
+
+def test_a_parser_bug_costs_one_file_not_the_scan(tmp_path, folder, monkeypatch):
+    from search import corpus
+
+    real = corpus.parse_bytes
+
+    def parse(data, path):
+        if path.name == "bug.txt":
+            raise KeyError("a bug in a parser")
+        return real(data, path)
+
+    monkeypatch.setattr(corpus, "parse_bytes", parse)
+    (folder / "bug.txt").write_text(ARTICLE)
+    library = Library(folder, tmp_path / "data").open()
+    assert [s.source_id for s in library.sources()] == ["good"]
+    assert ("bug.txt", "could not be read (KeyError)") in library.corpus.skipped
