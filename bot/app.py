@@ -82,7 +82,7 @@ class BriefBot(commands.Bot):
         return [
             SearchCog(
                 library,
-                SavedSearches(library.store.db),
+                SavedSearches(services.database),
                 Cooldown(settings.search_cooldown_seconds, self.cooldown_clock),
             ),
             BriefCog(library, Cooldown(settings.brief_cooldown_seconds, self.cooldown_clock)),

@@ -19,6 +19,7 @@ from search.errors import USER_ERRORS
 
 log = logging.getLogger(__name__)
 
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction not acknowledged within 3 s
 ANSWERABLE = (UserError, app_commands.CheckFailure, *USER_ERRORS)
 
 
@@ -37,6 +38,9 @@ def _cause(error: BaseException) -> BaseException:
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     error = _cause(error)
     where = describe(interaction)
+    if isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
+        log.warning("%s expired before it was answered", where)  # nobody is waiting for an answer any more
+        return
     if isinstance(error, app_commands.TransformerError | app_commands.CommandSignatureMismatch):
         log.warning("could not read %s: %r", where, error)
         error = UserError("That command could not be read. Try /help.")

@@ -11,6 +11,7 @@ from search.feeds import FeedService
 from search.fetch import FetchPolicy
 from search.library import Library
 from search.pages import PageService
+from search.store import Database
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,11 @@ class Services:
     feeds: FeedService
     digests: DigestService
     pages: PageService
+
+    @property
+    def database(self) -> Database:
+        """The state database, for what a transport keeps beside it (the bot: its buttons' saved searches)."""
+        return self.library.store.db
 
     @classmethod
     def over(

@@ -1,4 +1,5 @@
-"""The layers stay apart: the search library never imports Discord or the bot."""
+"""The layers stay apart: the search library never imports Discord or the bot, and the bot never reaches into
+the store."""
 
 import ast
 
@@ -24,6 +25,17 @@ def test_search_imports_neither_discord_nor_the_bot():
         if bad:
             offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert offenders == {}
+
+
+def test_only_the_services_touch_the_store():
+    """The bot and the CLI call services; no module of theirs reaches into ``.store`` (model types may be
+    imported from search.store for rendering)."""
+    offenders = []
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr == "store":
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
 
 
 def test_the_check_sees_an_import():

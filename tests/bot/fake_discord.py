@@ -425,23 +425,9 @@ class FakeDiscord:
                     return command["id"]
         return "0"
 
-    async def command(
-        self,
-        name: str,
-        options: dict | None = None,
-        user: dict = ALICE,
-        *,
-        sub: str | None = None,
-        permissions: str = "2251799813685247",
-        guild: int = GUILD_ID,
-        attachments: dict[str, dict] | None = None,
-        timeout: float = 10,
-    ) -> Interaction:
-        """Run a slash command (``sub``: a subcommand of a group) and wait for its answer."""
-        record = self.command_interaction(
-            name, options, user, sub=sub, permissions=permissions, guild=guild, attachments=attachments
-        )
-        return await self.interact(record, timeout)
+    async def command(self, name: str, options: dict | None = None, user: dict = ALICE, *, timeout: float = 10, **kw):
+        """Run a slash command (see ``command_interaction``) and wait for its answer."""
+        return await self.interact(self.command_interaction(name, options, user, **kw), timeout)
 
     def command_interaction(
         self,

@@ -168,8 +168,10 @@ async def test_help_lists_every_command(bot, discord_api):
         "/digest",
         "/ingest",
         "/feed",
+        "/source-remove",
         "/help",
     ]
+    assert "shared by every server" in record.message["embeds"][0]["description"]
 
 
 async def test_cooldowns_say_when_to_retry(start_bot, discord_api):
@@ -239,3 +241,18 @@ async def test_the_search_query_is_limited_to_what_the_library_accepts(bot, disc
     (search,) = [c for c in discord_api.commands["global"] if c["name"] == "search"]
     query = next(o for o in search["options"] if o["name"] == "query")
     assert query["max_length"] == 500
+
+
+async def test_an_expired_interaction_is_one_log_line_not_a_cascade(bot, discord_api, caplog):
+    record = discord_api.command_interaction("help")
+    record.created -= 5  # Discord's 3 s have passed: every answer gets 10062 Unknown interaction
+    with caplog.at_level(logging.WARNING):
+        await discord_api.dispatch("INTERACTION_CREATE", record.payload)
+        for _ in range(100):
+            if any("expired" in r.getMessage() for r in caplog.records):
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.2)  # room for any further complaint
+    messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert messages == ["/help expired before it was answered"], messages
+    assert not any(r.exc_info for r in caplog.records)

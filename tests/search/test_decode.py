@@ -1,12 +1,18 @@
 """Pages and files in other encodings, text files' title lines and CJK sentence ends."""
 
 import codecs
+import ipaddress
 
 import pytest
+from aiohttp import web
 
 from search.corpus import load_directory
 from search.decode import decode
+from search.fetch import FetchPolicy
+from search.library import Library
 from search.sentences import split_sentences
+from search.web import ingest_url
+from tests.conftest import start_site
 
 PROSE = "Officials met on Monday to discuss the budget and the schedule for the next round of talks."
 
@@ -63,3 +69,19 @@ def test_cjk_sentence_ends_split_sentences_and_keep_text_in_passages(tmp_path):
 def test_abbreviations_and_quotes_stay_inside_their_sentence():
     text = "“We will not wait,” Gen. Kim said on Oct. 8 in the U.S. capital. He left."
     assert split_sentences(text) == ["“We will not wait,” Gen. Kim said on Oct. 8 in the U.S. capital.", "He left."]
+
+
+async def test_a_fetched_page_is_decoded_by_its_meta_charset(site, tmp_path):
+    body = "Les négociations ont repris mardi à Genève, a déclaré la ministre, sans « déjà-vu » cette fois."
+    html = page("windows-1252", body, "Négociations à Genève | Le Quotidien").encode("cp1252")
+
+    async def handler(request):  # no charset in the Content-Type: only the page says it
+        return web.Response(body=html, headers={"Content-Type": "text/html"})
+
+    site.route("/article", handler)
+    await start_site(site)
+    (tmp_path / "seeds").mkdir()
+    library = Library(tmp_path / "seeds", tmp_path / "data").open()
+    policy = FetchPolicy(allowed_networks=[ipaddress.ip_network("127.0.0.1/32")])
+    source = await ingest_url(library, site.url("/article"), policy)
+    assert source.title == "Négociations à Genève" and body in source.text and "\ufffd" not in source.text
