@@ -222,13 +222,18 @@ HELP = [
     ),
     ("/sources", "The library: every source with its outlet, date and size."),
     ("/source id:<source>", "One source: metadata, a three-sentence summary and its link."),
-    ("/sources status:True", "Library health: what cleaning dropped per source, and each feed's last poll."),
     (
-        "/digest subscribe time:<HH:MM> timezone:<zone> [channel] [topics]",
-        "A daily digest of new sources (Manage Server). Also /digest list, /digest preview, /digest unsubscribe.",
+        "/sources status:True",
+        "Library health, only you see it (Manage Server): what cleaning dropped, this server's feeds' last polls.",
     ),
-    ("/ingest url:<link>", "Add a web page to the library now (Manage Server)."),
+    (
+        "/digest subscribe time:<HH:MM> timezone:<zone> [frequency] [weekday] [channel] [topics]",
+        "A daily, weekly or hourly digest of new sources (Manage Server). "
+        "Also /digest list, /digest preview, /digest unsubscribe.",
+    ),
+    ("/ingest url:<link> | file:<attachment>", "Add a web page, PDF, HTML, Markdown or text file (Manage Server)."),
     ("/feed add url:<feed>", "Follow an RSS, Atom or WordPress feed (Manage Server). Also /feed list, /feed remove."),
+    ("/source-remove id:<source>", "Remove a page, file or feed item this server added (Manage Server)."),
     ("/help", "This message."),
 ]
 
@@ -236,7 +241,12 @@ HELP = [
 def help_embed() -> discord.Embed:
     embed = discord.Embed(
         title="briefbot — a research desk in Discord",
-        description="Search and brief the team's library. Everything is cited; nothing pings anyone.",
+        description=(
+            "Search and brief the team's library. Everything is cited; nothing pings anyone.\n"
+            "**Shared and per server:** the base library (the operator's seed folder) is shared by every server. "
+            "What a server adds (/ingest, attachments, its feeds) and its digests belong to that server: only it "
+            "can search, brief, list or remove them."
+        ),
         colour=COLOR,
     )
     for name, value in HELP:
