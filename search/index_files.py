@@ -100,7 +100,7 @@ def check_segment(
         return
     if doc_ids.min() < 0 or doc_ids.max() >= len(doc_len) or tfs.min() < 1:
         raise ValueError("postings out of range")
-    ascending = np.diff(doc_ids.astype(np.int64)) > 0
+    ascending = doc_ids[1:] > doc_ids[:-1]  # one boolean pass over the mapped array, no integer copies
     starts = np.asarray(indptr[1:-1], dtype=np.int64)
     starts = starts[(starts > 0) & (starts < len(doc_ids))]
     ascending[starts - 1] = True  # a new term's list may start lower

@@ -6,7 +6,6 @@ import json
 import pytest
 from aiohttp import web
 
-from tests.bot.test_cli import cli  # noqa: F401 (the fixture)
 from tests.conftest import start_site
 
 A, B = "111111111111111111", "222222222222222222"

@@ -136,6 +136,7 @@ def test_a_corpus_store_of_version_3_gains_scopes_and_keeps_its_rows(library, tm
     add(library, A)
     path = tmp_path / "data" / "corpus.sqlite3"
     with sqlite3.connect(path) as db:
+        db.execute("DROP INDEX sources_layout")  # added in version 5
         db.execute("ALTER TABLE sources DROP COLUMN scope")
         db.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
     store = CorpusStore(path)
