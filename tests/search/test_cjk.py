@@ -169,3 +169,17 @@ def test_a_change_of_korean_analyzer_rebuilds_the_index(tmp_path, monkeypatch):
     fallback = Library(sources, tmp_path / "data").open()
     assert fallback.rebuilt and fallback.index.analyzer["korean"] == {"analyzer": "bigrams"}
     assert fallback.search("사드를").hits
+
+
+def test_a_digest_summarises_korean_and_japanese_sources_in_their_language(mixed):
+    from search.digest import build_digest
+
+    first_seen = mixed.store.sources.first_seen()
+    until = max(first_seen.values())
+    digest = build_digest(mixed, since=None, until=until, topics=["사드", "ミサイル発射"], first_seen=first_seen)
+    items = {item.source_id: item for item in digest.items}
+    assert items["ko_thaad"].summary and all(HANGUL.search(s) for s in items["ko_thaad"].summary)
+    assert items["ja_launch"].summary and all(s.endswith("。") for s in items["ja_launch"].summary)
+    korean, japanese = digest.topics
+    assert korean.passages[0].source_id == "ko_thaad"
+    assert {p.source_id for p in japanese.passages} & {"ja_launch", "ja_missile_data"}
