@@ -5,6 +5,7 @@
     python -m bench --sizes 1000 --out /tmp/b --no-plot
     python -m bench library                          # the product path at 1k-100k articles (bench.library)
     python -m bench ranking                          # the cost of feedback and proximity (bench.ranking)
+    python -m bench scopes                           # what per-server scopes cost a search (bench.scopes)
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.library import main as library_main
 
         return library_main(argv[1:])
+    if argv[:1] == ["scopes"]:
+        from bench.scopes import main as scopes_main
+
+        return scopes_main(argv[1:])
     if argv[:1] == ["ranking"]:
         from bench.ranking import main as ranking_main
 

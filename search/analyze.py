@@ -5,16 +5,18 @@ exactly as before this module knew other scripts: Unicode NFKC, acronym folding,
 stripping, stopwords, Snowball stemming (PyStemmer). A word with such characters is cut into script runs,
 so "THAAD를" or "Seoul의" keep "thaad" and "seoul" as English terms:
 
-- Korean (Hangul runs): morphological analysis with Kiwi (kiwipiepy, whose model ships in the
-  kiwipiepy-model package). Content morphemes (nouns, roots, verb and adjective stems, Hanja) become
-  terms; particles, endings, suffixes and a few function verbs do not, so 사드를, 사드는 and 사드 are all
-  ``사드``. Each eojeol is analysed on its own and cached: a word gives the same terms in a query as in a
-  document, and common words are analysed once. Without kiwipiepy (or if its model cannot be loaded) Hangul
-  runs get the bigrams below, and ``settings()`` says so, so an index built one way is never read the other.
+- Korean (words with Hangul): morphological analysis with Kiwi (kiwipiepy, whose model ships in the
+  kiwipiepy-model package). Content morphemes (nouns, roots, verb and adjective stems) become terms;
+  particles, endings, suffixes and a few function verbs do not, so 사드를, 사드는 and 사드 are all ``사드``;
+  Latin letters, digits and Hanja inside the word go to their own analyzers. Each word is analysed on its
+  own and cached: it gives the same terms in a query as in a document, and common words are analysed once.
+  Without kiwipiepy (or if its model cannot be loaded) Hangul gets the bigrams below, and ``settings()`` says
+  so, so an index built one way is never read the other.
 - Japanese and Chinese (Han and kana runs): overlapping character bigrams, as Lucene's CJKAnalyzer (a lone
   character is a term of its own). Chosen over janome and SudachiPy after measuring quality on our judged
-  set, speed and install size (docs/cjk.md): bigrams found every judged article as well as the dictionaries
-  did, need no 200 MB dictionary, handle Chinese too, and still match names a dictionary lacks.
+  set, speed and install size (docs/cjk.md): bigrams ranked a relevant paragraph first for every judged
+  query, as the dictionaries did, need no 200 MB dictionary, handle Chinese too, and still match names a
+  dictionary lacks.
 
 Acronyms: "U.S.", "U.S.A.", "US" and "USA" all become the term ``usa``; the pronoun "us" (lowercase or
 "Us" at a sentence start) is a stopword in documents. In queries, which people type in lowercase, "us"

@@ -34,7 +34,7 @@ CORE_COVERAGE = 0.7  # share of the topic's IDF weight a sentence must hold to b
 # An opener that leans on the sentence before it: a connective or a leading pronoun/demonstrative.
 # "It is"/"It was" (an expletive: "It is not possible to ...") does not, unless "for this reason" follows.
 DEPENDENT_OPENER = re.compile(
-    r"[“\"'‘(]?(?:further(?:more)?|moreover|however|in particular|in addition|also|thus|therefore|hence|but|and|"
+    r"[“\"'‘(]?(?:further(?:more)?|moreover|however|in particular|in addition|also|indeed|thus|therefore|hence|but|and|"
     r"yet|instead|otherwise|similarly|likewise|nevertheless|nonetheless|consequently|as a result|"
     r"for this reason|this|these|that|those|they|he|she|his|her|its|their|such|"
     r"it(?! (?:is|was|seems) (?!for this)))\b",

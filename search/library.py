@@ -576,20 +576,28 @@ class Library:
     # (per scope: a server is never offered words or topics from another server's sources)
     def did_you_mean(self, text: str, *, scope: int | None = OPERATOR) -> list[str]:
         state = self._state
-        key = ("words", scope)
+        key = ("words", self._owner_key(state, scope))
         if key not in state.cache:
             state.cache[key] = suggest.surface_words(self._sample(state, scope), self.analyzer)
         return suggest.did_you_mean(text, state.cache[key], self.analyzer, state.index.doc_freq)
 
     def topics(self, *, scope: int | None = OPERATOR) -> list[str]:
         state = self._state
-        key = ("topics", scope)
+        key = ("topics", self._owner_key(state, scope))
         if key not in state.cache:
             state.cache[key] = suggest.topics(self._sample(state, scope), self.analyzer)
         return list(state.cache[key])
 
+    @staticmethod
+    def _owner_key(state: _State, scope: int | None) -> int | None:
+        """The scope whose suggestions ``scope`` shares: a server that added nothing sees what the operator sees
+        (so the caches grow with the servers that add sources, not with every server that asks)."""
+        if "owners" not in state.cache:
+            state.cache["owners"] = set(np.unique(state.corpus.source_scope).tolist())
+        return scope if scope is None or scope in state.cache["owners"] else OPERATOR
+
     def _sample(self, state: _State, scope: int | None) -> list[Passage]:
-        key = ("sample", scope)
+        key = ("sample", self._owner_key(state, scope))
         if key not in state.cache:
             candidates = self._candidates(state, scope)
             docs = np.arange(state.corpus.documents) if candidates is None else np.flatnonzero(candidates)
@@ -628,11 +636,10 @@ class Library:
         """The info of every source ``scope`` sees (metadata only, no texts); read once per snapshot and scope
         (autocomplete asks on every keystroke)."""
         state = self._state
-        key = ("sources", scope)
-        if key not in state.cache:
-            rows = [row for row in state.corpus.rows if row.live and visible(row.scope, scope)]
-            state.cache[key] = self.corpus_store.infos([row.number for row in rows])
-        return list(state.cache[key])
+        if "sources" not in state.cache:  # every live source's info and owner, once per snapshot
+            rows = [row for row in state.corpus.rows if row.live]
+            state.cache["sources"] = list(zip(self.corpus_store.infos([row.number for row in rows]), rows, strict=True))
+        return [info for info, row in state.cache["sources"] if visible(row.scope, scope)]
 
     def can_see(self, source_id: str, scope: int | None, state: _State | None = None) -> bool:
         corpus = (state or self._state).corpus

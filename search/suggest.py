@@ -44,7 +44,11 @@ def topics(passages: list[Passage], analyzer: Analyzer, n: int = 6) -> list[str]
         tokens = analyzer.tokens(passage.text)
         for first, second in zip(tokens, tokens[1:], strict=False):
             surface = passage.text[first.start : second.end]
-            if second.position != first.position + 1 or _NOT_TOPIC_WORDS & set(surface.casefold().split()):
+            if (
+                second.position != first.position + 1
+                or second.start < first.end  # overlapping CJK bigrams are pieces of one word, not two words
+                or _NOT_TOPIC_WORDS & set(surface.casefold().split())
+            ):
                 continue
             key = (first.term, second.term)
             sources[key].add(passage.source_id)

@@ -98,18 +98,20 @@ async def ingest_file(library: Library, url: str, filename: str, policy: FetchPo
     if suffix not in FILE_SUFFIXES:
         raise IngestError(f"“{filename}” is not a PDF, HTML, Markdown or text file.")
     page = await fetch(url, policy, accept=(*TEXT_TYPES, PDF_TYPE, "application/octet-stream"))
-    return await asyncio.to_thread(_add_file, library, page, filename, suffix, scope)
+    source, passages = await run_cpu(len(page.body), extract_file, page, filename, suffix, scope)
+    return await asyncio.to_thread(
+        library.add_source, source, passages, content_hash=content_hash(source.text), scope=scope
+    )
 
 
-def _add_file(library: Library, page: Fetched, filename: str, suffix: str, scope: int) -> Source:
+def extract_file(page: Fetched, filename: str, suffix: str, scope: int) -> tuple[Source, list[Passage]]:
+    """An attached file, read, cleaned and split: CPU work (a worker process for a big one)."""
     if suffix == ".pdf" or is_pdf(page.body):
         raw = from_pdf(page.body, name=filename)
     else:
         (raw, *_) = read_documents(page.text, suffix=suffix)
     raw.title = raw.title or Path(filename).stem
-    source, passages = build_source(raw, file_source_id(normalize_space(page.text), scope), origin=filename)
-    hashed = content_hash(source.text)
-    return library.add_source(source, passages, content_hash=hashed, scope=scope)
+    return build_source(raw, file_source_id(normalize_space(page.text), scope), origin=filename)
 
 
 async def ingest_url(

@@ -57,3 +57,13 @@ def test_a_1k_run_writes_the_table_and_the_plot(tmp_path, capsys):
     assert (tmp_path / "benchmarks.png").stat().st_size > 10_000
     assert "Targets" in report and "Not measured" not in report
     assert "wrote" in capsys.readouterr().out
+
+
+def test_the_scopes_benchmark_runs_and_reports_each_view(capsys):
+    from bench.scopes import main as scopes_main
+
+    assert scopes_main(["--articles", "20", "--servers", "5", "--repeats", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("25 sources,")
+    for view in ("every server", "the operator", "one server", "language filter"):
+        assert view in out

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from pathlib import Path
 
 import discord
 import pytest
 import yarl
 
 from bot.app import BriefBot
+from bot.cli import main
 from bot.settings import Settings, open_services
 from tests.bot.fake_discord import TOKEN, FakeDiscord
 from tests.conftest import SEEDS
@@ -84,3 +86,27 @@ async def start_bot(discord_api, make_settings):
 @pytest.fixture
 async def bot(start_bot):
     return await start_bot()
+
+
+@pytest.fixture
+def cli_seeds() -> Path:
+    """The sources directory the ``cli`` fixture uses (a module may override it with a copy it changes)."""
+    return SEEDS
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys, cli_seeds):
+    """Run the CLI in an empty working directory with SEEDS_DIR/DATA_DIR set; returns (code, out, err)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SEEDS_DIR", str(cli_seeds))
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+
+    def run(*argv):
+        try:
+            code = main(list(argv))
+        except SystemExit as exit_:
+            code = exit_.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

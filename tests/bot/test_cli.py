@@ -8,29 +8,10 @@ import sys
 
 import pytest
 
-from bot.cli import main
 from tests.conftest import CRANFIELD, SEEDS
 
 SEARCH_HIT_KEYS = {"rank", "passage_id", "source_id", "title", "url", "published", "score", "text", "snippet"}
 SOURCE_KEYS = {"source_id", "title", "url", "author", "outlet", "published", "passages", "words"}
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    """Run the CLI in an empty working directory with SEEDS_DIR/DATA_DIR set; returns (code, out, err)."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SEEDS_DIR", str(SEEDS))
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-
-    def run(*argv):
-        try:
-            code = main(list(argv))
-        except SystemExit as exit_:
-            code = exit_.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_index_prints_counts(cli, tmp_path):

@@ -4,39 +4,23 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import shutil
 
 import discord
 import pytest
 
-from bot.cli import build_parser, main
+from bot.cli import build_parser
 from search.library import Library
 from tests.conftest import SEEDS
 
 
 @pytest.fixture
-def seeds(tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    return seeds
+def seeds(data_dir):
+    return data_dir / "seeds"  # a copy the tests may change
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch, capsys, seeds):
-    """Run the CLI in an empty working directory with SEEDS_DIR/DATA_DIR set; returns (code, out, err)."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SEEDS_DIR", str(seeds))
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-
-    def run(*argv):
-        try:
-            code = main(list(argv))
-        except SystemExit as exit_:
-            code = exit_.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+def cli_seeds(seeds):
+    return seeds
 
 
 def test_sources_status_lists_skipped_files(cli, seeds, tmp_path):

@@ -6,7 +6,6 @@ import json
 import pytest
 from aiohttp import web
 
-from tests.bot.test_cli import cli  # noqa: F401 (the fixture)
 from tests.conftest import start_site
 
 A, B = "111111111111111111", "222222222222222222"
@@ -50,6 +49,10 @@ async def test_a_servers_page_is_its_own_and_the_seeds_are_everyones(cli, page):
     assert added not in listed((await run("sources", "--server", B, "--json"))[1])
     code, _, err = await run("--server", B, "source", added)
     assert code == 1 and "No source with id" in err
+    exported = lambda out: {json.loads(line)["source"]["source_id"] for line in out.splitlines()}  # noqa: E731
+    assert added in exported((await run("--server", A, "export"))[1])
+    assert added in exported((await run("export", "--all-servers"))[1])
+    assert added not in exported((await run("export"))[1])
 
     # B may add the same page to its own library; it gets its own copy
     code, out, _ = await run("--server", B, "ingest", page, "--json")

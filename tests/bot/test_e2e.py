@@ -64,6 +64,13 @@ async def test_search_with_a_source_filter(bot, discord_api):
     assert fields and all(f"`{sid}:p" in f["value"] for f in fields)
 
 
+async def test_search_with_a_language_filter(bot, discord_api):
+    english = await discord_api.command("search", {"query": "THAAD", "language": "en"})
+    assert not english.ephemeral and english.message["embeds"][0]["description"].endswith("· English")
+    japanese = await discord_api.command("search", {"query": "THAAD", "language": "ja"})
+    assert japanese.ephemeral and "with those filters" in japanese.message["content"]
+
+
 async def test_search_without_results_answers_privately_in_one_line(bot, discord_api):
     for query in ("Blinken", "the of and", "🙂"):
         record = await discord_api.command("search", {"query": query})

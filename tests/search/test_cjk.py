@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from search.analyze import Analyzer, count_words
+from search.analyze import HAN_KANA_CHAR, Analyzer, count_words
 from search.brief import verify_brief
 from search.language import detect_language
 from search.library import Library
@@ -150,3 +150,51 @@ def test_japanese_snippets_mark_whole_matches_and_are_never_empty(mixed):
     assert "**国連安**" in hit.snippet and "****" not in hit.snippet
     assert hit.matched_terms == ["国連安", "の決議"]
     assert len(hit.snippet) > 100
+
+
+def test_suggested_topics_are_not_pieces_of_japanese_words(mixed):
+    topics = mixed.topics()
+    assert topics and not any(HAN_KANA_CHAR.search(topic) for topic in topics), topics
+
+
+def test_a_change_of_korean_analyzer_rebuilds_the_index(tmp_path, monkeypatch):
+    from search import analyze
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(FIXTURES / "ko_thaad.txt", sources)
+    assert Library(sources, tmp_path / "data").open().rebuilt
+    assert not Library(sources, tmp_path / "data").open().rebuilt  # same settings: the saved index is reused
+    monkeypatch.setattr(analyze, "kiwi_versions", lambda: None)  # kiwipiepy uninstalled
+    fallback = Library(sources, tmp_path / "data").open()
+    assert fallback.rebuilt and fallback.index.analyzer["korean"] == {"analyzer": "bigrams"}
+    assert fallback.search("사드를").hits
+
+
+def test_a_digest_summarises_korean_and_japanese_sources_in_their_language(mixed):
+    from search.digest import build_digest
+
+    first_seen = mixed.store.sources.first_seen()
+    until = max(first_seen.values())
+    digest = build_digest(mixed, since=None, until=until, topics=["사드", "ミサイル発射"], first_seen=first_seen)
+    items = {item.source_id: item for item in digest.items}
+    assert items["ko_thaad"].summary and all(HANGUL.search(s) for s in items["ko_thaad"].summary)
+    assert items["ja_launch"].summary and all(s.endswith("。") for s in items["ja_launch"].summary)
+    korean, japanese = digest.topics
+    assert korean.passages[0].source_id == "ko_thaad"
+    assert {p.source_id for p in japanese.passages} & {"ja_launch", "ja_missile_data"}
+
+
+def test_an_english_library_never_loads_the_korean_model(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from search.library import Library;"
+        f"lib = Library({str(SEEDS)!r}, {str(tmp_path)!r}).open();"
+        "lib.search('THAAD deployment in the U.S.'); lib.brief('trilateral'); lib.topics();"
+        "[lib.summary(s.source_id) for s in lib.sources()]; lib.search('日米韓');"
+        "print('kiwipiepy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -4,7 +4,6 @@ import contextlib
 import datetime as dt
 import ipaddress
 import os
-import shutil
 import tracemalloc
 
 import pytest
@@ -117,9 +116,7 @@ def test_binary_and_other_encodings_still_get_a_reason():
 
 @pytest.fixture
 def library(tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    return Library(seeds, tmp_path / "data", clock=ManualClock(NOW)).open()
+    return Library(SEEDS, tmp_path / "data", clock=ManualClock(NOW)).open()
 
 
 @pytest.fixture
