@@ -185,9 +185,20 @@ class CorpusStore:
         )
         return [Row._make(row) for row in self._db().execute(query)]
 
-    def files(self) -> dict[str, FileState]:
-        query = "SELECT name, size, mtime_ns, sha256, pipeline, error FROM files"
-        return {row[0]: FileState._make(row[1:]) for row in self._db().execute(query)}
+    def file_stats(self) -> dict[str, tuple[int, int, int]]:
+        """name -> (size, mtime_ns, pipeline) of every file as last scanned (what a scan compares first)."""
+        query = "SELECT name, size, mtime_ns, pipeline FROM files"
+        return {name: (size, mtime_ns, pipeline) for name, size, mtime_ns, pipeline in self._db().execute(query)}
+
+    def file_states(self, names: Iterable[str]) -> dict[str, FileState]:
+        """The full states of these files, for those that were scanned before."""
+        query = "SELECT size, mtime_ns, sha256, pipeline, error FROM files WHERE name = ?"
+        found = {name: self._db().execute(query, (name,)).fetchone() for name in names}
+        return {name: FileState._make(row) for name, row in found.items() if row}
+
+    def file_errors(self) -> list[tuple[str, str]]:
+        """(name, why) of the files that could not be read."""
+        return self._db().execute("SELECT name, error FROM files WHERE error IS NOT NULL ORDER BY name").fetchall()
 
     def file_sources(self, names: Iterable[str]) -> dict[str, list[str]]:
         """Live source ids per file name."""

@@ -260,21 +260,21 @@ class Library:
         """Under the write lock: parse the new and changed files of the sources folder into the persisted
         corpus and retire the sources of removed ones."""
         store, scan = self.corpus_store, _Scan()
-        known = store.files()
+        stats = store.file_stats()
         present = source_files(self.seeds_dir)
         forced = self._sidecar_changes(scan)
+        changed = sorted(name for name, stat in present.items() if stats.get(name) != (*stat, PIPELINE_VERSION))
+        changed = sorted({*changed, *(forced & present.keys())})
+        known = store.file_states(changed)
         todo: list[tuple[Path, str | None]] = []
-        for name, (size, mtime_ns) in sorted(present.items()):
+        for name in changed:
             old = known.get(name)
             current = old is not None and old.pipeline == PIPELINE_VERSION and name not in forced
-            if current and (old.size, old.mtime_ns) == (size, mtime_ns):
-                if old.error:
-                    scan.skipped.append((name, old.error))
-                continue
             todo.append((self.seeds_dir / name, old.sha256 if current and not old.error else None))
             scan.added += old is None
             scan.changed += old is not None
-        removed = [name for name in known if name not in present]
+        scan.skipped += [(name, error) for name, error in store.file_errors() if name in present and name not in known]
+        removed = [name for name in stats if name not in present]
         scan.changed += len(removed)
         if not todo and not removed:
             return scan
