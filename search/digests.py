@@ -207,7 +207,10 @@ class DigestService:
 
     async def run_due(self, send: Send) -> list[int]:
         """Claim, build, send and finish every digest due now; returns the ids of the subscriptions posted to.
-        One subscription's failure is logged and does not stop the others."""
+        One subscription's failure is logged and does not stop the others. Nothing is sent while the data
+        directory is read-only (a digest that cannot be recorded as sent would be sent again)."""
+        if self.library.read_only:
+            return []
         posted = []
         for claim in await asyncio.to_thread(self.claim_due):
             try:

@@ -136,7 +136,10 @@ class FeedService:
 
     async def poll_due(self, *, every: bool = False) -> list[PollResult]:
         """Poll every feed whose next poll time has come (all of them if ``every``). A feed that fails in a way
-        nobody foresaw backs off like any failing feed; the feeds after it are still polled."""
+        nobody foresaw backs off like any failing feed; the feeds after it are still polled. Nothing is polled
+        while the data directory is read-only (nothing could be recorded)."""
+        if self.library.read_only:
+            return []
         now = self.library.clock()
         results = []
         for feed in await self.followed():

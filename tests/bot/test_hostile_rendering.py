@@ -110,3 +110,11 @@ def test_cli_output_has_no_escape_sequences(library, monkeypatch, capsys):
 )
 def test_terminal_safe(raw, clean):
     assert terminal_safe(raw) == clean
+
+
+def test_library_health_lists_skipped_files_with_names_escaped(library):
+    skipped = [("deep.json", "nested deeper than 200 levels"), (f"{EVIL}.txt", "binary file, not text")]
+    embed = embeds.health_embed(library.sources(), [], skipped)
+    markdown = rendered(embed)
+    assert "deep.json: nested deeper than 200 levels" in markdown and "Skipped files" in markdown
+    assert_no_link_to_evil(markdown)

@@ -111,3 +111,27 @@ def test_a_read_only_data_directory_serves_searches_and_refuses_changes(data):
     finally:
         for path in [data, *data.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+async def test_background_work_pauses_while_the_data_directory_is_read_only(data):
+    import datetime as dt
+
+    from search.fetch import FetchPolicy
+    from search.services import Services
+
+    library = Library(SEEDS, data).open()
+    hour = dt.timedelta(hours=1)
+    services = Services.over(library, policy=FetchPolicy(), feed_interval=hour, digest_grace=hour)
+    library.read_only = True
+    assert await services.feeds.poll_due(every=True) == []
+    assert await services.digests.run_due(send=None) == []
+    assert library.store.feeds.all()[0].last_poll is None  # the feed was not polled
+
+
+def test_saved_searches_live_in_memory_when_nothing_can_be_written(data):
+    from bot.saved_searches import SavedSearches
+    from search.store import Database
+
+    saved = SavedSearches(Database(data / "briefbot.sqlite3", read_only=True))
+    key = saved.save({"query": "kestrel", "page": 2})
+    assert saved.load(key) == {"query": "kestrel", "page": 2}
