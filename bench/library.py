@@ -42,11 +42,18 @@ def _run(*argv: str, timeout: float) -> tuple[str, float]:
     return done.stdout, elapsed
 
 
-def measure(articles: Path, data: Path, timeout: float) -> dict:
-    shutil.rmtree(data, ignore_errors=True)
+def measure(articles: Path, data: Path, timeout: float, *, keep_data: bool = False) -> dict:
+    """One size. With ``keep_data`` an existing data directory is reused and the index figures are the ones
+    recorded when it was built (``index.json`` beside it)."""
     paths = ("--seeds", str(articles), "--data", str(data))
-    out, index_s = _run("-m", "bench.library_worker", "index", *paths, timeout=timeout)
-    row = {"index_s": index_s, **json.loads(out)}
+    recorded = data.with_name(data.name + "-index.json")
+    if keep_data and recorded.exists() and data.exists():
+        row = json.loads(recorded.read_text())
+    else:
+        shutil.rmtree(data, ignore_errors=True)
+        out, index_s = _run("-m", "bench.library_worker", "index", *paths, timeout=timeout)
+        row = {"index_s": index_s, **json.loads(out)}
+        recorded.write_text(json.dumps(row))
     cold = [_run("-m", "bot.cli", "search", q, *paths, timeout=timeout)[1] for q in COLD_QUERIES]
     row["cold_search_s"] = statistics.median(cold)
     opens = [json.loads(_run("-m", "bench.library_worker", "open", *paths, timeout=timeout)[0]) for _ in range(3)]
@@ -112,11 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=ROOT / ".bench-data", help="generated articles (kept)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="where benchmarks.md is")
     parser.add_argument("--timeout", type=float, default=7200, help="seconds one process may take")
+    parser.add_argument("--keep-data", action="store_true", help="reuse built data directories (index not re-timed)")
     args = parser.parse_args(argv)
     rows = []
     for count in (int(n) for n in args.articles.split(",")):
         articles = generate(args.cache / f"articles-{count}", count)
-        row = {"articles": count, **measure(articles, args.cache / f"data-{count}", args.timeout)}
+        data = args.cache / f"data-{count}"
+        row = {"articles": count, **measure(articles, data, args.timeout, keep_data=args.keep_data)}
         rows.append(row)
         print(table([row]), flush=True)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -112,11 +112,12 @@ def source_files(directory: Path) -> dict[str, tuple[int, int]]:
     found = {}
     with os.scandir(directory) as entries:
         for entry in entries:
-            if entry.name.startswith(".") or os.path.splitext(entry.name)[1].lower() not in SUPPORTED_SUFFIXES:
+            name = entry.name
+            if name[0] == "." or "." + name.rpartition(".")[2].lower() not in SUPPORTED_SUFFIXES:
                 continue
             if entry.is_file():
                 stat = entry.stat()
-                found[entry.name] = (stat.st_size, stat.st_mtime_ns)
+                found[name] = (stat.st_size, stat.st_mtime_ns)
     return found
 
 

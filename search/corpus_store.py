@@ -35,7 +35,6 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -76,8 +75,9 @@ CREATE TABLE IF NOT EXISTS passages (
 _INFO_COLUMNS = "number, source_id, title, meta, passages, words"
 
 
-@dataclass(frozen=True)
-class FileState:
+class FileState(NamedTuple):
+    """One file of the sources folder as last scanned."""
+
     size: int
     mtime_ns: int
     sha256: str
@@ -186,7 +186,8 @@ class CorpusStore:
         return [Row._make(row) for row in self._db().execute(query)]
 
     def files(self) -> dict[str, FileState]:
-        return {name: FileState(*rest) for name, *rest in self._db().execute("SELECT * FROM files")}
+        query = "SELECT name, size, mtime_ns, sha256, pipeline, error FROM files"
+        return {row[0]: FileState._make(row[1:]) for row in self._db().execute(query)}
 
     def file_sources(self, names: Iterable[str]) -> dict[str, list[str]]:
         """Live source ids per file name."""

@@ -127,16 +127,3 @@ def test_settings_name_the_korean_analyzer_and_its_versions(analyzer):
     korean = analyzer.settings()["korean"]
     assert korean["analyzer"] == "kiwipiepy" and korean["version"] and korean["model"]
     assert Analyzer(korean_morphology=False).settings() != analyzer.settings()
-
-
-def test_english_only_text_does_not_load_the_korean_model():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys; from search.analyze import Analyzer; a = Analyzer(); a.settings();"
-        "a.terms('THAAD deployment in the U.S.'); a.terms('日米韓', query=True);"
-        "print('kiwipiepy' in sys.modules)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"

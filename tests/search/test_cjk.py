@@ -183,3 +183,18 @@ def test_a_digest_summarises_korean_and_japanese_sources_in_their_language(mixed
     korean, japanese = digest.topics
     assert korean.passages[0].source_id == "ko_thaad"
     assert {p.source_id for p in japanese.passages} & {"ja_launch", "ja_missile_data"}
+
+
+def test_an_english_library_never_loads_the_korean_model(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from search.library import Library;"
+        f"lib = Library({str(SEEDS)!r}, {str(tmp_path)!r}).open();"
+        "lib.search('THAAD deployment in the U.S.'); lib.brief('trilateral'); lib.topics();"
+        "[lib.summary(s.source_id) for s in lib.sources()]; lib.search('日米韓');"
+        "print('kiwipiepy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
