@@ -89,7 +89,7 @@ def _loaded(data: bytes, suffix: str):
         return []
 
 
-@given(st.binary(max_size=2000), st.sampled_from(SUFFIXES))
+@given(st.binary(max_size=2000) | st.binary(max_size=2000).map(b"%PDF-1.4\n".__add__), st.sampled_from(SUFFIXES))
 def test_any_bytes_load_or_raise_ingest_error(data, suffix):
     _loaded(data, suffix)
 
