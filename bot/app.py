@@ -3,11 +3,15 @@ services (built in ``bot.__main__``, as in discord.py's ``examples/advanced_star
 
 ``setup_hook`` adds the cogs and their restart-proof buttons, syncs the commands and starts the cogs'
 background loops. Commands sync to one guild when ``DISCORD_GUILD_ID`` is set (instant, for development),
-else globally and only when the command set changed (its hash is kept in the data directory).
+else globally and only when the command set changed (its hash is kept in the data directory). When the
+library holds Korean sources, the Korean model is loaded meanwhile in a worker thread, before the gateway
+connects: loading holds the GIL for 1.5-4 s. (A first Korean source added while running is analysed in a
+worker thread too, but that load still pauses the event loop once, for as long; Kiwi offers no way around it.)
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import hashlib
@@ -31,6 +35,9 @@ from bot.replies import NO_MENTIONS
 from bot.saved_searches import SavedSearches
 from bot.settings import Settings
 from bot.tree import BriefTree
+from search.analyze import warm_korean
+from search.corpus_store import language_number
+from search.library import Library
 from search.services import Services
 
 log = logging.getLogger(__name__)
@@ -46,6 +53,11 @@ class _NotApplicable(logging.Filter):
 logging.getLogger("discord.state").addFilter(_NotApplicable())
 # briefbot never joins voice: the warnings about voice libraries (PyNaCl, davey) do not apply.
 discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+
+
+def holds_korean(library: Library) -> bool:
+    """Whether the library holds Korean passages (one array comparison; nothing is loaded)."""
+    return bool((library.corpus.passage_language == language_number("ko")).any())
 
 
 class BriefBot(commands.Bot):
@@ -97,10 +109,13 @@ class BriefBot(commands.Bot):
         # What start-up loaded (the library) lives as long as the process: keep it out of the garbage
         # collector's full passes, which otherwise stop every thread, the event loop's too, for 100 ms or more.
         gc.freeze()
+        warm = asyncio.create_task(asyncio.to_thread(warm_korean)) if holds_korean(self.services.library) else None
         for cog in self._cogs():
             await self.add_cog(cog)
             self.add_dynamic_items(*getattr(cog, "dynamic_items", ()))
         await self.sync_commands()
+        if warm:  # loaded before the gateway connects, while nothing waits on the event loop
+            await warm
         if self.background:
             for loop in self.loops:
                 loop.start()

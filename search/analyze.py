@@ -285,6 +285,19 @@ def _kiwi():
     return Kiwi(num_workers=1, **KIWI_OPTIONS)
 
 
+def warm_korean() -> bool:
+    """Load the Korean model now (call it from a worker thread: loading holds the GIL for 1.5-4 s, which would
+    stall an event loop). True once it is loaded; False without kiwipiepy or if its model cannot be loaded."""
+    if not kiwi_versions():
+        return False
+    try:
+        kiwi_tokenize("")
+    except (ImportError, OSError, RuntimeError) as error:
+        log.warning("Korean morphological analysis unavailable (%s)", error)
+        return False
+    return True
+
+
 def kiwi_tokenize(text: str) -> list[tuple[str, str, int, int]]:
     """Kiwi's morphemes of ``text``: (form, tag, start, length). Thread-safe; loads the model once."""
     with _kiwi_lock:

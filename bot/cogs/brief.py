@@ -23,7 +23,8 @@ class BriefCog(commands.Cog, name="Brief"):
     @app_commands.command(name="brief", description="A short briefing; every sentence is a cited quote")
     @app_commands.describe(topic="What the briefing is about, e.g. trilateral")
     async def brief(self, interaction: discord.Interaction, topic: str) -> None:
-        problem = parse_query(topic, self.library.analyzer).problem
+        # In a worker thread: a first Korean topic loads the Korean model, which must not stall the event loop.
+        problem = (await asyncio.to_thread(parse_query, topic, self.library.analyzer)).problem
         if problem:
             raise UserError(problem)
         check_cooldown(self.cooldown, interaction, "ask for a brief")

@@ -64,7 +64,7 @@ class DigestRepository:
         frequency: str = "daily",
         weekday: int | None = None,
     ) -> Subscription:
-        """A new subscription; DuplicateError if the channel already gets a digest at that time."""
+        """A new subscription; DuplicateError if the channel already gets such a digest at that time."""
         try:
             with self.db.transaction() as db:
                 cursor = db.execute(
@@ -85,7 +85,7 @@ class DigestRepository:
                 )
                 new_id = cursor.lastrowid
         except sqlite3.IntegrityError:
-            raise DuplicateError("that channel already gets a digest at that time", str(channel_id)) from None
+            raise DuplicateError("that channel already gets such a digest at that time", str(channel_id)) from None
         return self.get(new_id)
 
     def get(self, subscription_id: int) -> Subscription | None:

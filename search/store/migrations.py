@@ -119,4 +119,30 @@ MIGRATIONS: list[str] = [
     ALTER TABLE subscriptions ADD COLUMN weekday INTEGER;
     ALTER TABLE digest_log RENAME COLUMN local_date TO period;
     """,
+    # 5: a channel may get several digests at one time if their frequency or weekday differ (a daily and a
+    # weekly one at 08:00). The table is rebuilt without its old uniqueness, keeping every row and id; a unique
+    # index takes its place (an expression for the weekday: NULLs would never collide).
+    """
+    CREATE TABLE subscriptions_new (
+        id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        channel_id INTEGER NOT NULL,
+        time TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        topics TEXT NOT NULL DEFAULT '[]',
+        quiet INTEGER NOT NULL DEFAULT 0,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        created_by INTEGER,
+        created TEXT NOT NULL,
+        frequency TEXT NOT NULL DEFAULT 'daily',
+        weekday INTEGER
+    );
+    INSERT INTO subscriptions_new SELECT id, guild_id, channel_id, time, timezone, topics, quiet, enabled,
+        disabled_reason, created_by, created, frequency, weekday FROM subscriptions;
+    DROP TABLE subscriptions;
+    ALTER TABLE subscriptions_new RENAME TO subscriptions;
+    CREATE UNIQUE INDEX subscriptions_unique
+        ON subscriptions (channel_id, time, timezone, frequency, ifnull(weekday, -1));
+    """,
 ]

@@ -80,6 +80,46 @@ def test_a_stored_source_comes_back_with_its_passages_and_is_never_stored_twice(
     assert error.value.existing == "web-1"
 
 
+def _subscribe(store, frequency="daily", weekday=None, channel_id=2):
+    return store.digests.subscribe(
+        guild_id=1, channel_id=channel_id, time=dt.time(8), timezone="UTC", topics=[], quiet=False, created_by=None,
+        now=NOW, frequency=frequency, weekday=weekday,
+    )  # fmt: skip
+
+
+def test_one_channel_gets_a_daily_and_weekly_digests_at_one_time_but_never_the_same_one_twice(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    daily, monday, friday = _subscribe(store), _subscribe(store, "weekly", 0), _subscribe(store, "weekly", 4)
+    assert [(s.frequency, s.weekday) for s in (daily, monday, friday)] == [
+        ("daily", None),
+        ("weekly", 0),
+        ("weekly", 4),
+    ]
+    for frequency, weekday in [("daily", None), ("weekly", 0)]:
+        with pytest.raises(DuplicateError):
+            _subscribe(store, frequency, weekday)
+    assert len(store.digests.subscriptions()) == 3
+
+
+def test_a_database_of_version_4_keeps_its_subscriptions_and_their_digest_log(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript("".join(MIGRATIONS[:4]) + "PRAGMA user_version = 4;")
+        db.execute(
+            "INSERT INTO subscriptions (id, guild_id, channel_id, time, timezone, topics, created, frequency, weekday)"
+            " VALUES (7, 1, 2, '08:00', 'UTC', '[\"THAAD\"]', '2026-01-01T00:00:00+00:00', 'weekly', 0)"
+        )
+        db.execute("INSERT INTO digest_log VALUES (7, '2026-01-05', 'c', 'u', 'sent', NULL, '[]')")
+    store = Store(path)
+    (kept,) = store.digests.subscriptions()
+    assert (kept.id, kept.topics, kept.frequency, kept.weekday) == (7, ["THAAD"], "weekly", 0)
+    assert store.digests.periods_done(7) == {"2026-01-05"}
+    assert _subscribe(store).frequency == "daily"  # the old uniqueness (channel, time, timezone) is gone
+    with pytest.raises(DuplicateError):
+        _subscribe(store, "weekly", 0)
+    assert store.digests.remove(7, 1) and store.digests.periods_done(7) == set()  # the log still follows its row
+
+
 WRITER = """
 import datetime as dt
 import sys
