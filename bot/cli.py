@@ -225,6 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+QUICK_SCAN_COMMANDS = {"search", "brief", "source", "sources", "export"}  # they only read: see Library._scan
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "eval":
         for path in (args.docs, args.queries, args.qrels):
@@ -239,6 +242,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         data_dir=args.data,
         progress=args.command == "index",
         force_rebuild=args.command == "index" and args.rebuild,
+        quick_scan=args.command in QUICK_SCAN_COMMANDS,
     )
     library = services.library
     server = args.server if args.server is not None else settings.briefbot_server

@@ -89,12 +89,14 @@ def open_services(
     clock: Callable[[], dt.datetime] = utc_now,
     progress: bool = False,
     force_rebuild: bool = False,
+    quick_scan: bool = False,
 ) -> Services:
-    """Open the library (blocking: loads or builds the index) and the services over it, on one clock."""
+    """Open the library (blocking: loads or builds the index) and the services over it, on one clock
+    (``quick_scan``: see ``Library.open``)."""
     os.environ["PDF_MAX_PAGES"] = str(settings.pdf_max_pages)  # read by search.pdf, in parsing workers too
     library = Library(
         seeds_dir or settings.seeds_dir, data_dir or settings.data_dir, progress=progress, clock=clock
-    ).open(force_rebuild=force_rebuild)
+    ).open(force_rebuild=force_rebuild, quick_scan=quick_scan)
     return Services.over(
         library,
         policy=settings.fetch_policy(),

@@ -37,7 +37,15 @@ from pathlib import Path
 
 import numpy as np
 
-from search.index_files import check_segment, read_manifest, read_strings, saving
+from search.index_files import (
+    LazyStrings,
+    check_segment,
+    read_manifest,
+    read_strings,
+    saving,
+    stamped,
+    write_stamp,
+)
 
 FORMAT = "briefbot-bm25"
 FORMAT_VERSION = 2  # 2: title and heading field terms
@@ -168,7 +176,7 @@ class BM25Index:
 
     def __init__(
         self,
-        keys: list[str],
+        keys: Sequence[str],
         segments: list[Segment],
         *,
         k1: float = 1.2,
@@ -350,8 +358,9 @@ class BM25Index:
                     np.save(f, np.asarray(values), allow_pickle=False)
                     _sync(f)
             _write_json(tmp / "vocab.json", segment.vocab)
-            _write_json(tmp / "keys.json", merged.keys)
-            _write_json(tmp / "manifest.json", merged.manifest())  # last: its presence marks a whole index
+            _write_json(tmp / "keys.json", list(merged.keys))
+            _write_json(tmp / "manifest.json", merged.manifest())  # its presence marks a whole index
+            write_stamp(tmp)  # built here, so valid: the next load need not read every posting
             old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex}")
             if path.exists():
                 os.rename(path, old)
@@ -364,8 +373,8 @@ class BM25Index:
 
     @classmethod
     def load(cls, path: Path, *, mmap: bool = True) -> BM25Index:
-        """Open a saved index, validated (search/index_files.py); arrays are memory-mapped unless ``mmap`` is
-        False. Any inconsistency raises IndexFormatError."""
+        """Open a saved index, validated (search/index_files.py: in full once per written index, then cheaply);
+        arrays are memory-mapped unless ``mmap`` is False. Any inconsistency raises IndexFormatError."""
         path = Path(path)
         try:
             manifest = read_manifest(path / "manifest.json")
@@ -380,8 +389,13 @@ class BM25Index:
                 for name in ("indptr", "doc_ids", "tfs", "doc_len")
             }
             vocab = read_strings(path / "vocab.json")
-            keys = read_strings(path / "keys.json")
-            check_segment(manifest, vocab, keys, **arrays)
+            if stamped(path):
+                check_segment(manifest, vocab, None, **arrays)
+                keys = LazyStrings(path / "keys.json", manifest.documents)
+            else:
+                keys = read_strings(path / "keys.json")
+                check_segment(manifest, vocab, keys, **arrays)
+                write_stamp(path)
         except (OSError, ValueError, EOFError) as error:
             raise IndexFormatError(f"damaged index at {path}: {_first_line(error)}") from None
         segment = Segment(vocab, arrays["indptr"], arrays["doc_ids"], arrays["tfs"], arrays["doc_len"])

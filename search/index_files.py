@@ -3,7 +3,13 @@ what an interrupted save left behind is removed.
 
 Anything inconsistent (a manifest that is not an object, k1 not a number, b out of range, a truncated or empty
 array, postings out of order or pointing past the last document, counts that disagree) raises ValueError with a
-short reason; the index module turns it into ``IndexFormatError`` and the library rebuilds. Saves hold an
+short reason; the index module turns it into ``IndexFormatError`` and the library rebuilds.
+
+Reading every posting costs most of a cold start at a million passages, so the full check runs once per
+written index: a save (of arrays that were just built) and the first load after any file changed record a
+stamp, ``validated.json`` (each file's size and mtime). A load whose files still match their stamp does only
+the O(1)/O(vocabulary) checks (shapes, types, counts, ``indptr``) plus a sample of the postings; a file
+replaced, rewritten or truncated since (a new mtime or size) gets the full check again. Saves hold an
 exclusive lock beside the index, so ``remove_orphans`` at open never removes the folder of a save that is
 still running in another process.
 """
@@ -14,7 +20,7 @@ import contextlib
 import fcntl
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -59,6 +65,37 @@ def read_json(path: Path) -> object:
         raise ValueError(f"{path.name} is nested too deeply") from None
 
 
+class LazyStrings(Sequence[str]):
+    """A JSON list of ``count`` strings, read on first use (the library never reads the index keys at query
+    time; evaluation and saves do)."""
+
+    def __init__(self, path: Path, count: int) -> None:
+        self.path, self.count = path, count
+        self._items: list[str] | None = None
+
+    def _loaded(self) -> list[str]:
+        if self._items is None:
+            items = read_strings(self.path)
+            if len(items) != self.count:
+                raise ValueError(f"{self.path.name} holds {len(items)} keys, the manifest states {self.count}")
+            self._items = items
+        return self._items
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):
+        return self._loaded()[index]
+
+    def __add__(self, other: Sequence[str]) -> list[str]:
+        return [*self._loaded(), *other]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and self._loaded() == list(other)
+
+    __hash__ = None  # a list, not a key
+
+
 def _validated(validate, data: object, name: str):
     """``validate(data)``, with pydantic's errors shortened to one line naming the first bad field."""
     try:
@@ -69,35 +106,71 @@ def _validated(validate, data: object, name: str):
         raise ValueError(f"{name}: {where}: {first['msg']}") from None
 
 
+STAMP = "validated.json"
+STAMPED = ("manifest.json", "vocab.json", "keys.json", "indptr.npy", "doc_ids.npy", "tfs.npy", "doc_len.npy")
+SAMPLED_POSTINGS = 4096  # postings a stamped load checks for range
+
+
+def _signature(index_dir: Path) -> dict[str, list[int]]:
+    stats = {name: (index_dir / name).stat() for name in STAMPED}
+    return {name: [stat.st_size, stat.st_mtime_ns] for name, stat in stats.items()}
+
+
+def write_stamp(index_dir: Path) -> None:
+    """Record that the index's files as they are now passed the full check (best effort: a read-only data
+    directory just checks fully at every load)."""
+    tmp = index_dir / f".{STAMP}.tmp"
+    try:
+        tmp.write_text(json.dumps(_signature(index_dir)))
+        tmp.replace(index_dir / STAMP)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def stamped(index_dir: Path) -> bool:
+    """Whether every file is as it was when the index last passed the full check."""
+    try:
+        return json.loads((index_dir / STAMP).read_text()) == _signature(index_dir)
+    except (OSError, ValueError, RecursionError):
+        return False
+
+
 def check_segment(
     manifest: Manifest,
     vocab: list[str],
-    keys: list[str],
+    keys: list[str] | None,
     indptr: np.ndarray,
     doc_ids: np.ndarray,
     tfs: np.ndarray,
     doc_len: np.ndarray,
 ) -> None:
-    """Raise ValueError unless the arrays form the CSR postings the manifest describes."""
+    """Raise ValueError unless the arrays form the CSR postings the manifest describes. Without ``keys`` (a
+    stamped index) only the sizes, ``indptr`` and a sample of the postings are checked, not every posting."""
     for name, array in (("indptr", indptr), ("doc_ids", doc_ids), ("tfs", tfs), ("doc_len", doc_len)):
         if array.ndim != 1 or array.dtype.kind not in "iu":
             raise ValueError(f"{name} is not a flat integer array")
     counts = {
         "terms": (manifest.terms, len(vocab), len(indptr) - 1),
-        "documents": (manifest.documents, len(keys), len(doc_len)),
+        "documents": (manifest.documents, len(doc_len), *([] if keys is None else [len(keys)])),
         "postings": (manifest.postings, len(doc_ids), len(tfs)),
     }
     for name, (stated, *found) in counts.items():
         if any(n != stated for n in found):
             raise ValueError(f"the manifest states {stated} {name}, the files hold {found}")
-    if len(set(vocab)) != len(vocab) or len(set(keys)) != len(keys):
-        raise ValueError("repeated terms or keys")
     if indptr[0] != 0 or indptr[-1] != len(doc_ids) or np.any(np.diff(indptr) < 0):
         raise ValueError("indptr does not delimit the postings")
     if len(doc_len) and doc_len.min() < 0:
         raise ValueError("negative document lengths")
     if not len(doc_ids):
         return
+    if keys is None:
+        step = max(1, len(doc_ids) // SAMPLED_POSTINGS)
+        doc_ids, tfs = doc_ids[::step], tfs[::step]
+        if doc_ids.min() < 0 or doc_ids.max() >= len(doc_len) or tfs.min() < 1:
+            raise ValueError("postings out of range")
+        return
+    if len(set(vocab)) != len(vocab) or len(set(keys)) != len(keys):
+        raise ValueError("repeated terms or keys")
     if doc_ids.min() < 0 or doc_ids.max() >= len(doc_len) or tfs.min() < 1:
         raise ValueError("postings out of range")
     ascending = doc_ids[1:] > doc_ids[:-1]  # one boolean pass over the mapped array, no integer copies

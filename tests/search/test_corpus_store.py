@@ -155,3 +155,28 @@ def test_a_large_import_parses_in_a_pool_with_the_same_result(tmp_path):
     alone = [search.corpus.parse_file(path) for path, _ in paths[:3]]
     for a, b in zip(alone, pooled, strict=False):
         assert a.state.sha256 == b.state.sha256 and a.sources[0][1] == b.sources[0][1]
+
+
+def test_a_quick_scan_lists_no_file_until_the_folder_changes(seeds, tmp_path, monkeypatch):
+    Library(seeds, tmp_path / "data").open()
+    listed = []
+    real = search.library.source_files
+    monkeypatch.setattr(search.library, "source_files", lambda folder: listed.append(folder) or real(folder))
+    assert len(Library(seeds, tmp_path / "data").open(quick_scan=True).sources()) == 5 and listed == []
+    (seeds / "quokka.txt").write_text(NEW_TEXT)  # a new file changes the folder's mtime
+    added = Library(seeds, tmp_path / "data").open(quick_scan=True)
+    assert len(listed) == 1 and added.search("quokka").hits[0].source_id == "quokka"
+    (seeds / "quokka.txt").unlink()
+    assert Library(seeds, tmp_path / "data").open(quick_scan=True).search("quokka").hits == []
+    assert len(listed) == 2
+
+
+def test_an_in_place_edit_waits_for_a_full_scan(seeds, tmp_path):
+    """The documented trade-off: editing a file in place leaves the folder's mtime alone."""
+    Library(seeds, tmp_path / "data").open()
+    path = next(seeds.glob("003_*.txt"))
+    folder_mtime = seeds.stat().st_mtime_ns
+    path.write_text(path.read_text() + "\n" + NEW_TEXT)
+    os.utime(seeds, ns=(folder_mtime, folder_mtime))
+    assert Library(seeds, tmp_path / "data").open(quick_scan=True).search("quokka").hits == []
+    assert Library(seeds, tmp_path / "data").open().search("quokka").hits[0].source_id == path.stem

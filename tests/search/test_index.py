@@ -149,6 +149,7 @@ def test_save_and_load_round_trip(tmp_path, index):
         "keys.json",
         "manifest.json",
         "tfs.npy",
+        "validated.json",
         "vocab.json",
     ]
 

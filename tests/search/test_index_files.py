@@ -1,11 +1,13 @@
 """A saved index is validated on load: any corruption means a rebuild, never a crash; orphans are cleaned."""
 
 import json
+import os
 import shutil
 
 import numpy as np
 import pytest
 
+from search import index_files
 from search.index_files import saving
 from search.library import Library
 from tests.conftest import SEEDS
@@ -92,3 +94,35 @@ def test_a_running_save_keeps_its_folder(saved, tmp_path):
         assert (data / ".index.tmp-running").is_dir()
     Library(SEEDS, data).open()
     assert not (data / ".index.tmp-running").exists()
+
+
+def test_a_stamped_load_skips_the_full_check_until_a_file_changes(saved, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(saved, data)
+    index = data / "index"
+    assert (index / "validated.json").exists()  # written by the save
+    full_checks = []
+    real_check = index_files.check_segment
+    monkeypatch.setattr(
+        "search.index.check_segment",
+        lambda m, v, keys, **a: full_checks.append(keys is not None) or real_check(m, v, keys, **a),
+    )
+    assert not Library(SEEDS, data).open().rebuilt and full_checks == [False]
+    np.save(index / "tfs.npy", np.load(index / "tfs.npy"))  # rewritten, same content: checked in full, stamped again
+    assert not Library(SEEDS, data).open().rebuilt and full_checks == [False, True]
+    assert not Library(SEEDS, data).open().rebuilt and full_checks == [False, True, False]
+
+
+def test_a_stamped_index_with_an_out_of_range_posting_is_rebuilt(saved, tmp_path, caplog):
+    """Damage that keeps size and mtime (a bit flip) is caught by the sampled check of a stamped load."""
+    data = tmp_path / "data"
+    shutil.copytree(saved, data)
+    path = data / "index" / "doc_ids.npy"
+    stat = path.stat()
+    ids = np.load(path, mmap_mode="r+")
+    ids[0] = 10**6
+    ids.flush()
+    del ids
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    library = Library(SEEDS, data).open()
+    assert library.rebuilt and "postings out of range" in caplog.text
