@@ -175,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     feed_actions.add_parser("remove", parents=[common], help="stop following a feed").add_argument(
         "id", type=int, help="the feed's number (see feed list)"
     )
-    feed_actions.add_parser("poll", parents=[common], help="poll every feed now")
+    feed_actions.add_parser("poll", parents=[common], help="poll the scope's feeds now")
 
     digest = commands.add_parser("digest", parents=[common], help="what a digest would post now")
     digest.add_argument("--since", type=_moment, metavar="WHEN", help="new since (default: 24 hours ago)")
@@ -348,7 +348,7 @@ def _grow(args: argparse.Namespace, services: Services) -> int:
             f"Following feed #{result.feed.id}: {result.new} new item(s) added",
         )
     if args.action == "poll":
-        results = asyncio.run(services.feeds.poll_due(every=True))
+        results = asyncio.run(services.feeds.poll_due(every=True, scope=args.scope))
         library.save_index()
         rows = [{"feed": r.feed.id, "url": r.feed.url, "new": r.new, "error": r.error} for r in results]
         plain = "\n".join(f"#{r['feed']} {r['url']}: {r['error'] or str(r['new']) + ' new'}" for r in rows)

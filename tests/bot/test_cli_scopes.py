@@ -93,8 +93,9 @@ async def test_removing_a_source_survives_a_restart_and_seeds_are_refused(cli, p
     assert code == 0
 
 
-async def test_feeds_are_listed_and_removed_only_by_their_scope(cli, site, monkeypatch):  # noqa: F811
-    rss = (
+@pytest.fixture
+async def rss(site, monkeypatch):
+    feed = (
         '<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>Wombat talks</title>'
         "<link>http://127.0.0.1/w</link><guid>w1</guid><description><![CDATA[<p>"
         + "Wombat talks on alliance logistics. " * 20
@@ -102,14 +103,18 @@ async def test_feeds_are_listed_and_removed_only_by_their_scope(cli, site, monke
     )
 
     async def serve(request):
-        return web.Response(text=rss, content_type="application/rss+xml")
+        return web.Response(text=feed, content_type="application/rss+xml")
 
     site.route("/rss", serve)
     await start_site(site)
     monkeypatch.setenv("FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
+    return site.url("/rss")
+
+
+async def test_feeds_are_listed_and_removed_only_by_their_scope(cli, rss):
     run = lambda *argv: asyncio.to_thread(cli, *argv)  # noqa: E731
-    assert (await run("--server", A, "feed", "add", site.url("/rss")))[1].startswith("Following feed #1")
-    assert (await run("--server", B, "feed", "add", site.url("/rss")))[1].startswith("Following feed #2")
+    assert (await run("--server", A, "feed", "add", rss))[1].startswith("Following feed #1")
+    assert (await run("--server", B, "feed", "add", rss))[1].startswith("Following feed #2")
     feeds = lambda out: [f["id"] for f in json.loads(out)["feeds"]]  # noqa: E731
     assert feeds((await run("--server", A, "feed", "list", "--json"))[1]) == [1]
     assert feeds((await run("feed", "list", "--json"))[1]) == []
@@ -117,7 +122,15 @@ async def test_feeds_are_listed_and_removed_only_by_their_scope(cli, site, monke
     code, _, err = await run("--server", B, "feed", "remove", "1")
     assert code == 1 and "follows no feed #1" in err
     assert (await run("--server", B, "feed", "remove", "2"))[0] == 0
-    assert (await run("--server", B, "feed", "add", site.url("/rss")))[1].startswith(
-        "Following feed #3"
-    )  # never reused
+    assert (await run("--server", B, "feed", "add", rss))[1].startswith("Following feed #3")  # never reused
     assert len(hits((await run("--server", B, "search", "wombat", "--json"))[1])) == 1
+
+
+async def test_feed_poll_polls_only_the_chosen_scopes_feeds(cli, rss):
+    run = lambda *argv: asyncio.to_thread(cli, *argv)  # noqa: E731
+    for server in (A, B):
+        assert (await run("--server", server, "feed", "add", rss))[0] == 0
+    polled = lambda *argv: [row["feed"] for row in json.loads(cli(*argv, "feed", "poll", "--json")[1])["polled"]]  # noqa: E731
+    assert await asyncio.to_thread(polled) == []  # the operator follows no feed
+    assert await asyncio.to_thread(polled, "--server", A) == [1]
+    assert await asyncio.to_thread(polled, "--all-servers") == [1, 2]

@@ -11,6 +11,7 @@ from aiohttp import web
 from search.feeds import FeedError, FeedService, parse_feed
 from search.fetch import FetchPolicy
 from search.library import Library
+from search.scopes import OPERATOR
 from tests.conftest import SEEDS, ManualClock, poll_at, start_site
 
 LOCAL = FetchPolicy(allowed_networks=[ipaddress.ip_network("127.0.0.1/32")], read_timeout=1, total_timeout=3)
@@ -159,3 +160,17 @@ def test_parse_feed_rejects_garbage():
     for text in ("", "garbage \x00\x01", "[1, 2, 3]", '{"a": 1}'):
         with pytest.raises(FeedError):
             parse_feed(text)
+
+
+async def test_a_feed_followed_again_finds_its_items_again(library, feeds, service):
+    first = await service.follow(feeds.url("/rss"), "alice")
+    kestrel = library.search("kestrel exercise").hits[0].source_id
+    assert await service.unfollow(first.feed.id)
+    again = await service.follow(feeds.url("/rss"), "alice")  # its items are still in the library: none is new
+    assert again.feed.id != first.feed.id and again.new == 0
+    assert library.store.feeds.item_known(again.feed.id, "kestrel")
+    assert library.search("kestrel exercise").hits[0].source_id == kestrel
+    assert await service.unfollow(again.feed.id)
+    library.remove_source(kestrel, OPERATOR)  # removed from the library too: following once more brings it back
+    third = await service.follow(feeds.url("/rss"), "alice")
+    assert third.new == 1 and library.search("kestrel exercise").hits[0].title == "Story kestrel"
