@@ -16,9 +16,6 @@ import json
 import logging
 from dataclasses import dataclass
 
-import feedparser
-import json_repair
-
 from search.errors import FeedError
 from search.fetch import FetchError, FetchPolicy, fetch
 from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_blocks, outlet_from_url
@@ -58,6 +55,8 @@ def parse_feed(text: str) -> list[FeedItem]:
         try:
             data = json.loads(text)
         except ValueError:
+            import json_repair  # the feed modules load when a feed is parsed, not at every start
+
             data = json_repair.loads(text)
         if not isinstance(data, list):
             raise FeedError("JSON, but not a WordPress post list")
@@ -73,6 +72,8 @@ def parse_feed(text: str) -> list[FeedItem]:
         if not items:
             raise FeedError("a JSON list without WordPress posts")
         return items
+    import feedparser
+
     parsed = feedparser.parse(text)
     if not parsed.entries:
         raise FeedError("no RSS or Atom items found")

@@ -14,12 +14,13 @@ import asyncio
 import ipaddress
 import socket
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import aiohttp
-from aiohttp.abc import AbstractResolver
-
 from search.decode import UndecodableError, decode
+
+if TYPE_CHECKING:
+    import aiohttp
 
 TEXT_TYPES = (
     "text/html",
@@ -112,10 +113,12 @@ class Fetched:
     body: bytes = b""  # the bytes as downloaded (a PDF is read from these)
 
 
-class _GuardedResolver(AbstractResolver):
+class _GuardedResolver:  # an aiohttp AbstractResolver; aiohttp is imported only when something is fetched
     """Resolves with the system resolver, then drops refused addresses (all refused: an error)."""
 
     def __init__(self, policy: FetchPolicy) -> None:
+        import aiohttp
+
         self.policy = policy
         self._inner = aiohttp.ThreadedResolver()
 
@@ -160,6 +163,8 @@ async def fetch(
     accept: tuple[str, ...] = TEXT_TYPES,
 ) -> Fetched:
     """GET ``url`` under ``policy``; conditional when ``etag``/``last_modified`` are given (304 -> not_modified)."""
+    import aiohttp  # here, not at the top: commands that never fetch start without it
+
     policy = policy or FetchPolicy()
     headers = {"User-Agent": policy.user_agent}
     if etag:

@@ -22,8 +22,6 @@ import re
 import statistics
 from collections import Counter
 
-import pypdf
-
 from search.ingest import IngestError, RawDocument
 
 log = logging.getLogger(__name__)
@@ -54,6 +52,8 @@ def from_pdf(data: bytes, *, name: str = "PDF", pages: int | None = None) -> Raw
     """Paragraphs and metadata of a PDF. Raises IngestError when it cannot be read or holds no text."""
     limit = pages or max_pages()
     try:
+        import pypdf  # here, not at the top: a start that parses no PDF does not load it
+
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError("an encrypted PDF")

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from bot.cli import main as cli_main
 from tests.conftest import CRANFIELD, SEEDS
 
 SEARCH_HIT_KEYS = {"rank", "passage_id", "source_id", "title", "url", "published", "score", "text", "snippet"}
@@ -264,3 +265,16 @@ def test_search_language_filter_and_languages_in_the_library(cli, tmp_path, monk
     assert "language: Korean" in out
     code, out, _ = cli("sources", "--json")
     assert {s["source_id"]: s["language"] for s in json.loads(out)["sources"]}["ko_thaad"] == "ko"
+
+
+def test_a_search_loads_no_fetching_feed_or_pdf_module(tmp_path):
+    """A cold search imports only what it uses: aiohttp, feedparser and pypdf load when a command needs them."""
+    assert cli_main(["index", "--seeds", str(SEEDS), "--data", str(tmp_path)]) == 0
+    script = (
+        "import sys; from bot.cli import main; "
+        f"code = main(['search', 'THAAD', '--json', '--seeds', {str(SEEDS)!r}, '--data', {str(tmp_path)!r}]); "
+        "print(sorted(m for m in ('aiohttp', 'feedparser', 'pypdf', 'json_repair') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
