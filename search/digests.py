@@ -132,7 +132,8 @@ class DigestService:
         weekday: str | None = None,
     ) -> tuple[Subscription, dt.datetime]:
         """A new subscription and when its first digest is due (InvalidInputError, DuplicateError)."""
-        at, zone, topic_list = self.parse_time(time), self.parse_zone(timezone), self.parse_topics(topics)
+        at, zone = self.parse_time(time), self.parse_zone(timezone)
+        topic_list = await asyncio.to_thread(self.parse_topics, topics)  # may load the Korean model: off the loop
         frequency, day = self.parse_frequency(frequency, weekday)
         now = self.library.clock()
         subscription = await asyncio.to_thread(
@@ -168,7 +169,7 @@ class DigestService:
         last digest, on its topics unless ``topics`` are given; otherwise what is new since ``since`` (default:
         the last 24 hours). A channel's digest shows what its server sees, otherwise what ``scope`` sees."""
         now = self.library.clock()
-        topic_list = self.parse_topics(topics)
+        topic_list = await asyncio.to_thread(self.parse_topics, topics)
         mine = []
         if channel is not None:
             guild_id, channel_id = channel

@@ -68,7 +68,9 @@ def utc_now() -> dt.datetime:
 
 @dataclass(frozen=True)
 class _State:
-    """One consistent library: never changed once built (the caches fill lazily)."""
+    """One consistent library. ``corpus`` and ``index`` never change once built; ``cache`` is the one mutable
+    part: what is derived from them (suggestion words, topics, samples, source lists), filled on first use.
+    Threads racing to fill a key compute the same value, so the last write wins harmlessly."""
 
     corpus: CorpusView
     index: BM25Index

@@ -1,5 +1,5 @@
 """The Korean model is loaded off the event loop: during start-up when the library holds Korean sources, never
-for an English-only library, and a Korean /brief topic is analysed in a worker thread."""
+for an English-only library, and a Korean /brief or /digest topic is analysed in a worker thread."""
 
 from __future__ import annotations
 
@@ -55,14 +55,16 @@ async def test_a_library_with_korean_sources_loads_the_model_in_a_thread_at_star
         await bot.close()
 
 
-async def test_an_english_library_does_not_load_the_model_and_a_korean_topic_loads_it_off_the_loop(
+async def test_an_english_library_does_not_load_the_model_and_korean_topics_load_it_off_the_loop(
     discord_api, make_settings, kiwi_loads
 ):
     bot = await _start(make_settings, kiwi_loads)
     try:
         assert kiwi_loads == []
         await discord_api.command("brief", {"topic": "사드를"})
-        assert kiwi_loads and threading.main_thread() not in kiwi_loads
+        await discord_api.command("digest", {"time": "09:00", "timezone": "UTC", "topics": "사드"}, sub="subscribe")
+        await discord_api.command("digest", {"topics": "배치"}, sub="preview")
+        assert len(kiwi_loads) == 3 and threading.main_thread() not in kiwi_loads
     finally:
         await bot.close()
 
