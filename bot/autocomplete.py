@@ -12,30 +12,42 @@ from search.models import SourceInfo
 
 MAX_CHOICES = 25
 CHOICE_NAME = 100
+FUZZY_MIN = 0.5  # the least similarity a fuzzy choice needs
 
 
 def rank_sources(typed: str, sources: list[SourceInfo], limit: int = MAX_CHOICES) -> list[tuple[str, str]]:
-    """``(name, value)`` pairs, best first: name is "title (id)" within 100 characters, value the id."""
+    """``(name, value)`` pairs, best first: name is "title (id)" within 100 characters, value the id.
+
+    Prefix matches score 3, substring matches 2, the rest their difflib similarity (at most 1, kept from
+    FUZZY_MIN): so the fuzzy pass runs only when the first two leave places free, and skips pairs whose cheap
+    upper bounds are already too low (thousands of sources per keystroke)."""
     needle = typed.casefold().strip()
-    scored = []
+    scored, rest = [], []
     for position, source in enumerate(sources):
         sid, title = source.source_id.casefold(), source.title.casefold()
         if not needle:
-            score = 0.0
+            scored.append((0.0, position, source))
         elif sid.startswith(needle) or title.startswith(needle):
-            score = 3.0
+            scored.append((-3.0, position, source))
         elif needle in sid or needle in title:
-            score = 2.0
+            scored.append((-2.0, position, source))
         else:
-            score = max(
-                difflib.SequenceMatcher(None, needle, title[: len(needle) + 10]).ratio(),
-                difflib.SequenceMatcher(None, needle, sid[: len(needle) + 4]).ratio(),
-            )
-            if score < 0.5:
-                continue
-        scored.append((-score, position, source))
+            rest.append((position, source, sid, title))
+    if len(scored) < limit:
+        for position, source, sid, title in rest:
+            score = max(_similarity(needle, title[: len(needle) + 10]), _similarity(needle, sid[: len(needle) + 4]))
+            if score >= FUZZY_MIN:
+                scored.append((-score, position, source))
     scored.sort(key=lambda item: item[:2])
     return [(_choice_name(source), source.source_id[:CHOICE_NAME]) for _, _, source in scored[:limit]]
+
+
+def _similarity(needle: str, text: str) -> float:
+    """difflib's ratio, or 0 when its upper bounds show it is below FUZZY_MIN."""
+    matcher = difflib.SequenceMatcher(None, needle, text)
+    if matcher.real_quick_ratio() < FUZZY_MIN or matcher.quick_ratio() < FUZZY_MIN:
+        return 0.0
+    return matcher.ratio()
 
 
 def _choice_name(source: SourceInfo) -> str:

@@ -66,11 +66,11 @@ def read_json(path: Path) -> object:
 
 
 class LazyStrings(Sequence[str]):
-    """A JSON list of ``count`` strings, read on first use (the library never reads the index keys at query
-    time; evaluation and saves do)."""
+    """A JSON list of ``count`` strings, read on first use, followed by ``tail`` (the library never reads
+    the index keys at query time; evaluation and saves do)."""
 
-    def __init__(self, path: Path, count: int) -> None:
-        self.path, self.count = path, count
+    def __init__(self, path: Path, count: int, tail: Sequence[str] = ()) -> None:
+        self.path, self.count, self.tail = path, count, list(tail)
         self._items: list[str] | None = None
 
     def _loaded(self) -> list[str]:
@@ -78,17 +78,17 @@ class LazyStrings(Sequence[str]):
             items = read_strings(self.path)
             if len(items) != self.count:
                 raise ValueError(f"{self.path.name} holds {len(items)} keys, the manifest states {self.count}")
-            self._items = items
+            self._items = items + self.tail
         return self._items
 
     def __len__(self) -> int:
-        return self.count
+        return self.count + len(self.tail)
 
     def __getitem__(self, index):
         return self._loaded()[index]
 
-    def __add__(self, other: Sequence[str]) -> list[str]:
-        return [*self._loaded(), *other]
+    def __add__(self, other: Sequence[str]) -> LazyStrings:
+        return LazyStrings(self.path, self.count, [*self.tail, *other])
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and self._loaded() == list(other)

@@ -1,6 +1,8 @@
 """Pure rendering, tested at and beyond every Discord limit; plus autocomplete ranking and cooldowns."""
 
 import datetime as dt
+import difflib
+import random
 
 import pytest
 
@@ -170,6 +172,39 @@ def test_autocomplete_ranks_prefix_then_substring_then_fuzzy():
     long_title = [info(1, 300).model_copy(update={"source_id": "s" * 64})]
     ((name, value),) = rank_sources("", long_title)
     assert len(name) <= 100 and value == "s" * 64 and name.endswith(f"({'s' * 64})")
+
+
+def _plain_ranking(typed: str, sources: list[SourceInfo]) -> list[str]:
+    """Every source scored (prefix 3, substring 2, else difflib's ratio from 0.5): the oracle for the pruned one."""
+    needle, scored = typed.casefold(), []
+    for position, source in enumerate(sources):
+        sid, title = source.source_id.casefold(), source.title.casefold()
+        if sid.startswith(needle) or title.startswith(needle):
+            score = 3.0
+        elif needle in sid or needle in title:
+            score = 2.0
+        else:
+            score = max(
+                difflib.SequenceMatcher(None, needle, title[: len(needle) + 10]).ratio(),
+                difflib.SequenceMatcher(None, needle, sid[: len(needle) + 4]).ratio(),
+            )
+            if score < 0.5:
+                continue
+        scored.append((-score, position, source.source_id))
+    return [sid for _, _, sid in sorted(scored)[:25]]
+
+
+@pytest.mark.parametrize("typed", ["short", "shrot", "pact", "ab", "zz", "the deterrence", "x9q"])
+def test_autocomplete_pruning_keeps_the_full_ranking(typed):
+    rng = random.Random(3)
+    words = ["short", "pact", "deterrence", "alliance", "abacus", "shore", "the", "zebra", "sort", "path"]
+    sources = [
+        info(i, 1).model_copy(
+            update={"source_id": f"{rng.choice(words)[:4]}_{i}", "title": " ".join(rng.choices(words, k=3)).title()}
+        )
+        for i in range(300)
+    ]
+    assert [value for _, value in rank_sources(typed, sources)] == _plain_ranking(typed, sources)
 
 
 def test_cooldown_counts_per_user_with_an_injected_clock():

@@ -180,3 +180,14 @@ def test_an_in_place_edit_waits_for_a_full_scan(seeds, tmp_path):
     os.utime(seeds, ns=(folder_mtime, folder_mtime))
     assert Library(seeds, tmp_path / "data").open(quick_scan=True).search("quokka").hits == []
     assert Library(seeds, tmp_path / "data").open().search("quokka").hits[0].source_id == path.stem
+
+
+def test_the_sources_list_is_extended_not_read_again_when_a_source_is_added(seeds, tmp_path, monkeypatch):
+    library = Library(seeds, tmp_path / "data").open()
+    before = [info.source_id for info in library.sources()]
+    read = []
+    real = library.corpus_store.infos
+    monkeypatch.setattr(library.corpus_store, "infos", lambda numbers: read.append(len(numbers)) or real(numbers))
+    (seeds / "quokka.txt").write_text(NEW_TEXT)
+    assert library.refresh_seeds().startswith("added 1 source")
+    assert [info.source_id for info in library.sources()] == [*before, "quokka"] and read == [1]

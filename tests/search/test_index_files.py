@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from search import index_files
+from search.index import BM25Index
 from search.index_files import saving
 from search.library import Library
 from tests.conftest import SEEDS
@@ -126,3 +127,14 @@ def test_a_stamped_index_with_an_out_of_range_posting_is_rebuilt(saved, tmp_path
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     library = Library(SEEDS, data).open()
     assert library.rebuilt and "postings out of range" in caplog.text
+
+
+def test_keys_of_a_stamped_index_are_read_on_first_use_and_grow(tmp_path):
+    index = BM25Index.build([("a", ["x"]), ("b", ["y"])])
+    index.save(tmp_path / "ix")
+    loaded = BM25Index.load(tmp_path / "ix")
+    grown = loaded.extended([("c", ["x", "z"])])
+    assert len(grown.keys) == 3 and grown.keys._items is None  # nothing read yet
+    assert list(grown.keys) == ["a", "b", "c"] and grown.keys[2] == "c"
+    grown.save(tmp_path / "ix")
+    assert list(BM25Index.load(tmp_path / "ix").keys) == ["a", "b", "c"]
