@@ -5,8 +5,9 @@ services (built in ``bot.__main__``, as in discord.py's ``examples/advanced_star
 background loops. Commands sync to one guild when ``DISCORD_GUILD_ID`` is set (instant, for development),
 else globally and only when the command set changed (its hash is kept in the data directory). When the
 library holds Korean sources, the Korean model is loaded meanwhile in a worker thread, before the gateway
-connects: loading holds the GIL for 1.5-4 s. (A first Korean source added while running is analysed in a
-worker thread too, but that load still pauses the event loop once, for as long; Kiwi offers no way around it.)
+connects: loading holds the GIL for parts of a second (``python -m bench.korean_load``). A first Korean text
+met while running (a new source, a topic) is analysed in a worker thread too, but that one load still pauses
+the event loop once, as long; Kiwi offers no way around it.
 """
 
 from __future__ import annotations
