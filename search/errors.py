@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from search.datadir import DataDirError
 from search.fetch import FetchError
+from search.index import IndexFormatError
 from search.ingest import IngestError
 from search.library import SourceRemovalError, UnknownSourceError
 from search.store import DuplicateError
@@ -29,4 +30,5 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     IngestError,
     DuplicateError,
     FeedError,
+    IndexFormatError,  # a saved index found damaged while answering (a start rebuilds it)
 )

@@ -53,6 +53,7 @@ FIELD_PREFIX = "\u00a7"  # "§": marks a field term; never part of an analyzer's
 DEFAULT_FIELD_WEIGHT = 0.35  # tuned on half of Cranfield's queries (docs/ranking.md)
 _BUILD_CHUNK_TOKENS = 8_000_000
 MAX_SEGMENTS = 8
+DAMAGED = "The saved index is damaged; it is checked and rebuilt at the next start (or run `briefbot index`)."
 
 
 class IndexFormatError(RuntimeError):
@@ -132,7 +133,10 @@ class Segment:
         if i is None:
             return None
         lo, hi = self.indptr[i], self.indptr[i + 1]
-        return self.doc_ids[lo:hi], self.tfs[lo:hi]
+        ids = self.doc_ids[lo:hi]
+        if len(ids) and (ids.min() < 0 or ids.max() >= self.n_docs):  # a saved index damaged after its check
+            raise IndexFormatError(DAMAGED)
+        return ids, self.tfs[lo:hi]
 
     def doc_freq(self, term: str) -> int:
         i = self.term_ids.get(term)

@@ -33,7 +33,7 @@ from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, mak
 from search.corpus import PIPELINE_VERSION, SIDECAR, apply_sidecar, parse_files, read_sidecar, source_files
 from search.corpus_store import CorpusStore, CorpusView, Row, language_number
 from search.index import BM25Index, IndexFormatError
-from search.index_files import remove_orphans
+from search.index_files import STAMP, remove_orphans
 from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
@@ -552,7 +552,11 @@ class Library:
             return self.analyzer.tokens(state.corpus.passage(doc).text)
 
         accept = accept if parsed.phrases else None
-        ranked = rank(state.index, parsed.terms, limit, tokens, mask=candidates, accept=accept)
+        try:
+            ranked = rank(state.index, parsed.terms, limit, tokens, mask=candidates, accept=accept)
+        except IndexFormatError:  # found damaged at query time: the next open checks it in full and rebuilds
+            (self.index_dir / STAMP).unlink(missing_ok=True)
+            raise
         if ranked:
             return parsed, ranked, None
         filtered = " with those filters" if mask is not None else ""

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from search import index_files
-from search.index import BM25Index
+from search.index import BM25Index, IndexFormatError
 from search.index_files import saving
 from search.library import Library
 from tests.conftest import SEEDS
@@ -138,3 +138,24 @@ def test_keys_of_a_stamped_index_are_read_on_first_use_and_grow(tmp_path):
     assert list(grown.keys) == ["a", "b", "c"] and grown.keys[2] == "c"
     grown.save(tmp_path / "ix")
     assert list(BM25Index.load(tmp_path / "ix").keys) == ["a", "b", "c"]
+
+
+def test_a_damaged_posting_missed_by_the_sample_is_a_clear_error_then_a_rebuild(saved, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(saved, data)
+    monkeypatch.setattr(index_files, "SAMPLED_POSTINGS", 1)  # the sample sees the first posting only
+    path = data / "index" / "doc_ids.npy"
+    stat = path.stat()
+    vocab = json.loads((data / "index" / "vocab.json").read_text())
+    start = int(np.load(data / "index" / "indptr.npy")[vocab.index("allianc")])
+    ids = np.load(path, mmap_mode="r+")
+    ids[start] = 10**6
+    ids.flush()
+    del ids
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    library = Library(SEEDS, data).open()
+    assert not library.rebuilt and library.search("missile").hits  # other terms still answer
+    with pytest.raises(IndexFormatError, match="damaged"):
+        library.search("alliance")
+    again = Library(SEEDS, data).open()
+    assert again.rebuilt and again.search("alliance").hits
