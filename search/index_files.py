@@ -9,9 +9,11 @@ Reading every posting costs most of a cold start at a million passages, so the f
 written index: a save (of arrays that were just built) and the first load after any file changed record a
 stamp, ``validated.json`` (each file's size and mtime). A load whose files still match their stamp does only
 the O(1)/O(vocabulary) checks (shapes, types, counts, ``indptr``) plus a sample of the postings; a file
-replaced, rewritten or truncated since (a new mtime or size) gets the full check again. Saves hold an
-exclusive lock beside the index, so ``remove_orphans`` at open never removes the folder of a save that is
-still running in another process.
+replaced, rewritten or truncated since (a new mtime or size) gets the full check again; damage that keeps
+both is caught by the sample, or by the range check of each posting list a query reads (``Segment.postings``).
+
+Saves hold an exclusive lock beside the index, so ``remove_orphans`` at open never removes the folder of a
+save that is still running in another process.
 """
 
 from __future__ import annotations
