@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,14 @@ async def poll_at(service, moment: dt.datetime):
     """Move the feed service's clock to ``moment`` and poll the feeds due then."""
     service.library.clock.now = moment
     return await service.poll_due()
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    """A writable copy of the seed folder, for tests that add, change or remove files."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
 
 
 @pytest.fixture(scope="session")

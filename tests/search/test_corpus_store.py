@@ -3,7 +3,6 @@ rebuilt from the files."""
 
 import logging
 import os
-import shutil
 
 import pytest
 
@@ -14,13 +13,6 @@ from search.library import SUMMARY_PASSAGES, Library, evenly_spread
 from tests.conftest import SEEDS
 
 NEW_TEXT = "Quokka report\n" + "The quokka treaty was signed by the allies in Perth on a windy day. " * 8
-
-
-@pytest.fixture
-def seeds(tmp_path):
-    target = tmp_path / "seeds"
-    shutil.copytree(SEEDS, target)
-    return target
 
 
 @pytest.fixture

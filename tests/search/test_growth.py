@@ -2,7 +2,6 @@
 
 import datetime as dt
 import ipaddress
-import shutil
 import threading
 
 import pytest
@@ -13,7 +12,7 @@ from search.ingest import IngestError
 from search.library import Library
 from search.store import DuplicateError
 from search.web import canonical_url, ingest_url
-from tests.conftest import SEEDS, start_site
+from tests.conftest import start_site
 
 LOCAL = FetchPolicy(allowed_networks=[ipaddress.ip_network("127.0.0.1/32")])
 ARTICLE = """<!doctype html><html><head><title>Hotline | The Daily</title>
@@ -24,13 +23,6 @@ South Korea with American command centers so that launches from the North are tr
 <p>Officials said the zephyrine protocol had been tested for months before the announcement, and that the
 data sharing would continue whatever happens in the next elections in Washington, Seoul or Tokyo.</p>
 </article><footer>Copyright 2025</footer></body></html>"""
-
-
-@pytest.fixture
-def seeds(tmp_path):
-    target = tmp_path / "seeds"
-    shutil.copytree(SEEDS, target)
-    return target
 
 
 @pytest.fixture
