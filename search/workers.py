@@ -28,6 +28,13 @@ def _process_pool() -> concurrent.futures.ProcessPoolExecutor:
         return _pool
 
 
+def start_process_pool() -> None:
+    """Start the worker process now (blocking: call it from a thread, before serving). Spawning forks the
+    whole interpreter while holding the GIL, which on a large process stalls every thread; paying that at
+    start-up keeps it off the first big ingest."""
+    _process_pool().submit(int).result()
+
+
 async def run_cpu(size: int, work: Callable[..., T], *args) -> T:
     """Run ``work(*args)`` in a thread, or in the worker process when its input is ``size`` ≥ BIG_INPUT
     (``work`` and its arguments must then be picklable: a module-level function and plain data)."""
