@@ -94,6 +94,15 @@ class Site:
 
         self.app.router.add_get(path, counted)
 
+    def serve(self, path: str, text: str, content_type: str = "text/html") -> None:
+        """A route that always answers ``text``."""
+        from aiohttp import web
+
+        async def respond(request):
+            return web.Response(text=text, content_type=content_type)
+
+        self.route(path, respond)
+
 
 @pytest.fixture
 async def site():

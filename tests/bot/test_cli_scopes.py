@@ -4,7 +4,6 @@ import asyncio
 import json
 
 import pytest
-from aiohttp import web
 
 from tests.conftest import start_site
 
@@ -18,10 +17,7 @@ PAGE = (
 
 @pytest.fixture
 async def page(site, monkeypatch):
-    async def serve(request):
-        return web.Response(text=PAGE, content_type="text/html")
-
-    site.route("/page", serve)
+    site.serve("/page", PAGE)
     await start_site(site)
     monkeypatch.setenv("FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
     return site.url("/page")
@@ -101,11 +97,7 @@ async def rss(site, monkeypatch):
         + "Wombat talks on alliance logistics. " * 20
         + "</p>]]></description></item></channel></rss>"
     )
-
-    async def serve(request):
-        return web.Response(text=feed, content_type="application/rss+xml")
-
-    site.route("/rss", serve)
+    site.serve("/rss", feed, "application/rss+xml")
     await start_site(site)
     monkeypatch.setenv("FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
     return site.url("/rss")

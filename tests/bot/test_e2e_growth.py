@@ -26,13 +26,10 @@ BODY = "Defense ministers agreed to expand the kestrel exercise next spring with
 
 @pytest.fixture
 async def web_site(site):
-    async def page(request):
-        return web.Response(text=PAGE, content_type="text/html")
-
     async def feed(request):
         return web.Response(text=RSS.format(url=site.url("/hotline"), body=BODY), content_type="application/rss+xml")
 
-    site.route("/hotline", page)
+    site.serve("/hotline", PAGE)
     site.route("/feed.xml", feed)
     return await start_site(site)
 

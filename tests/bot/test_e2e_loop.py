@@ -80,9 +80,6 @@ async def busy_site(site):
         for n in range(FEED_ITEMS)
     ]
 
-    async def big(request):
-        return web.Response(text=page, content_type="text/html")
-
     async def article(request):
         return web.Response(text=articles[int(request.match_info["n"])], content_type="text/html")
 
@@ -95,7 +92,7 @@ async def busy_site(site):
         rss = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>'
         return web.Response(text=rss, content_type="application/rss+xml")
 
-    site.route("/big", big)
+    site.serve("/big", page)
     site.app.router.add_get("/item/{n}", article)
     site.route("/feed.xml", feed)
     return await start_site(site)

@@ -26,13 +26,10 @@ def everything(record) -> str:
 async def web_site(site):
     """A page, and a feed whose one item (full text) links elsewhere."""
 
-    async def page(request):
-        return web.Response(text=PAGE, content_type="text/html")
-
     async def feed(request):
         return web.Response(text=RSS.format(url=site.url("/kestrel"), body=BODY), content_type="application/rss+xml")
 
-    site.route("/hotline", page)
+    site.serve("/hotline", PAGE)
     site.route("/feed.xml", feed)
     return await start_site(site)
 

@@ -7,7 +7,6 @@ import os
 import tracemalloc
 
 import pytest
-from aiohttp import web
 
 from search import corpus as corpus_module
 from search.corpus import load_directory
@@ -134,14 +133,8 @@ def rss(word: str) -> str:
 
 @pytest.fixture
 async def hostile_site(site):
-    async def deep(request):
-        return web.Response(text=DEEP, content_type="application/json")
-
-    async def good(request):
-        return web.Response(text=rss("osprey"), content_type="application/rss+xml")
-
-    site.route("/deep", deep)
-    site.route("/good", good)
+    site.serve("/deep", DEEP, "application/json")
+    site.serve("/good", rss("osprey"), "application/rss+xml")
     return await start_site(site)
 
 
