@@ -54,20 +54,6 @@ class Corpus:
         self.sources[source.source_id] = source
         self.passages.extend(passages)
 
-    def with_source(self, source: Source, passages: list[Passage]) -> Corpus:
-        """A new corpus with one more source; this one is left as it was."""
-        return Corpus({**self.sources, source.source_id: source}, [*self.passages, *passages], self.skipped)
-
-    def fingerprint(self) -> str:
-        """Changes whenever anything that is indexed changes (ids or texts)."""
-        digest = hashlib.sha256()
-        for passage in self.passages:
-            digest.update(passage.passage_id.encode())
-            digest.update(b"\0")
-            digest.update(passage.text.encode())
-            digest.update(b"\1")
-        return digest.hexdigest()[:32]
-
 
 def build_source(raw: RawDocument, source_id: str, origin: str) -> tuple[Source, list[Passage]]:
     """Clean one raw document into a Source and its passages. Raises IngestError if no text is left."""
