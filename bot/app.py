@@ -40,7 +40,7 @@ from search.analyze import warm_korean
 from search.corpus_store import language_number
 from search.library import Library
 from search.services import Services
-from search.workers import start_process_pool
+from search.workers import prepare_workers
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class BriefBot(commands.Bot):
         # collector's full passes, which otherwise stop every thread, the event loop's too, for 100 ms or more.
         gc.freeze()
         warm = asyncio.create_task(asyncio.to_thread(warm_korean)) if holds_korean(self.services.library) else None
-        pool = asyncio.create_task(asyncio.to_thread(start_process_pool))  # before the gateway connects
+        pool = asyncio.create_task(asyncio.to_thread(prepare_workers))  # before the gateway connects
         for cog in self._cogs():
             await self.add_cog(cog)
             self.add_dynamic_items(*getattr(cog, "dynamic_items", ()))

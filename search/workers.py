@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import importlib
 import multiprocessing
 import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
+PARSERS = ("trafilatura", "feedparser", "json_repair", "markdown_it", "pypdf")
 BIG_INPUT = 256 * 1024  # characters; smaller inputs are extracted in a thread
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -28,10 +30,13 @@ def _process_pool() -> concurrent.futures.ProcessPoolExecutor:
         return _pool
 
 
-def start_process_pool() -> None:
-    """Start the worker process now (blocking: call it from a thread, before serving). Spawning forks the
-    whole interpreter while holding the GIL, which on a large process stalls every thread; paying that at
-    start-up keeps it off the first big ingest."""
+def prepare_workers() -> None:
+    """Import the parsers and start the worker process now (blocking: call it from a thread, before serving).
+    Importing a parser's C extensions and spawning a process (which forks the whole interpreter) both hold
+    the GIL and so stall every thread; a bot pays for them at start-up, not in its first ingest or feed poll.
+    The CLI does not call this: its commands import only what they use."""
+    for name in PARSERS:
+        importlib.import_module(name)
     _process_pool().submit(int).result()
 
 
