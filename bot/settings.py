@@ -11,12 +11,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from search.fetch import FetchPolicy
 from search.library import Library, utc_now
+from search.rerank import Reranker
+from search.rerank import available as rerank_available
 from search.services import Services
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -42,6 +45,9 @@ class Settings(BaseSettings):
     pdf_max_pages: int = Field(default=300, gt=0, description="pages read from a PDF; a longer one is cut")
     fetch_allow_networks: str = Field(
         default="", description="comma-separated networks fetching may reach although private (e.g. 10.0.0.0/8)"
+    )
+    rerank: Literal["auto", "off"] = Field(
+        default="auto", description='semantic reranking of /search: auto = on when the "semantic" extra is installed'
     )
 
     @field_validator("log_level")
@@ -72,6 +78,10 @@ class Settings(BaseSettings):
             connect_timeout=min(5.0, timeout),
         )
 
+    def reranker(self) -> Reranker | None:
+        """The bot's semantic reranker (search.rerank), or None when RERANK=off or the extra is missing."""
+        return Reranker() if self.rerank == "auto" and rerank_available() else None
+
     @property
     def digest_grace(self) -> dt.timedelta:
         return dt.timedelta(hours=self.digest_grace_hours)
@@ -90,12 +100,17 @@ def open_services(
     progress: bool = False,
     force_rebuild: bool = False,
     quick_scan: bool = False,
+    reranker: Reranker | None = None,
 ) -> Services:
     """Open the library (blocking: loads or builds the index) and the services over it, on one clock
-    (``quick_scan``: see ``Library.open``)."""
+    (``quick_scan``: see ``Library.open``; ``reranker``: semantic reranking of searches, or None)."""
     os.environ["PDF_MAX_PAGES"] = str(settings.pdf_max_pages)  # read by search.pdf, in parsing workers too
     library = Library(
-        seeds_dir or settings.seeds_dir, data_dir or settings.data_dir, progress=progress, clock=clock
+        seeds_dir or settings.seeds_dir,
+        data_dir or settings.data_dir,
+        progress=progress,
+        clock=clock,
+        reranker=reranker,
     ).open(force_rebuild=force_rebuild, quick_scan=quick_scan)
     return Services.over(
         library,
