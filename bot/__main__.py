@@ -11,6 +11,7 @@ import discord
 
 from bot.settings import load_settings
 from search.datadir import DataDirError
+from search.store import StoreUnavailableError
 
 log = logging.getLogger("briefbot")
 
@@ -40,7 +41,7 @@ def main() -> int:
 
     try:
         services = open_services(settings, progress=True)
-    except (FileNotFoundError, DataDirError) as error:
+    except (FileNotFoundError, DataDirError, StoreUnavailableError) as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1
     try:

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from search.fetch import FetchPolicy
 from search.library import Library, utc_now
 from search.services import Services
+from search.store.db import POSTGRES_SCHEMES
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = Field(default=None, description="sync commands to this guild only (dev)")
     seeds_dir: Path = Field(default=Path("seeds"), description="directory of source documents")
     data_dir: Path = Field(default=Path(".briefbot"), description="index and state")
+    database_url: SecretStr | None = Field(
+        default=None, description="keep the state in this PostgreSQL database (postgresql://…) instead of SQLite"
+    )
     briefbot_server: int | None = Field(default=None, description="the CLI acts as this server (guild id)")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     search_cooldown_seconds: float = Field(default=5.0, ge=0, description="per-user cooldown on /search")
@@ -51,6 +55,13 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(POSTGRES_SCHEMES):
+            raise ValueError("must be a PostgreSQL URL, postgresql://user:password@host:5432/database")
+        return value
 
     @field_validator("fetch_allow_networks")
     @classmethod
@@ -95,7 +106,11 @@ def open_services(
     (``quick_scan``: see ``Library.open``)."""
     os.environ["PDF_MAX_PAGES"] = str(settings.pdf_max_pages)  # read by search.pdf, in parsing workers too
     library = Library(
-        seeds_dir or settings.seeds_dir, data_dir or settings.data_dir, progress=progress, clock=clock
+        seeds_dir or settings.seeds_dir,
+        data_dir or settings.data_dir,
+        progress=progress,
+        clock=clock,
+        database_url=settings.database_url.get_secret_value() if settings.database_url else None,
     ).open(force_rebuild=force_rebuild, quick_scan=quick_scan)
     return Services.over(
         library,
