@@ -102,7 +102,7 @@ class FakeDiscord:
 
     # -- life cycle -------------------------------------------------------------------------------------
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app)
+        self._runner = web.AppRunner(self.app, handler_cancellation=True)  # a slow answer ends with its client
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
