@@ -36,7 +36,7 @@ def main() -> int:
     if not token:
         print(MISSING_TOKEN, file=sys.stderr)
         return 1
-    from bot.app import BriefBot
+    from bot.app import make_bot
     from bot.settings import open_services
 
     try:
@@ -45,7 +45,7 @@ def main() -> int:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1
     try:
-        return asyncio.run(run(BriefBot(settings, services), token))
+        return asyncio.run(run(make_bot(settings, services), token))
     except KeyboardInterrupt:
         return 0
 

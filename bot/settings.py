@@ -11,13 +11,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from search.fetch import FetchPolicy
 from search.library import Library, utc_now
 from search.services import Services
+from search.shards import ShardSet
 from search.store.db import POSTGRES_SCHEMES
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -47,6 +49,12 @@ class Settings(BaseSettings):
     fetch_allow_networks: str = Field(
         default="", description="comma-separated networks fetching may reach although private (e.g. 10.0.0.0/8)"
     )
+    shard_count: int | Literal["auto"] | None = Field(
+        default=None, description="split the gateway into this many shards ('auto': as many as Discord recommends)"
+    )
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None, description="comma-separated shards this process runs (default: all of SHARD_COUNT)"
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -69,6 +77,49 @@ class Settings(BaseSettings):
         for part in filter(None, (p.strip() for p in value.split(","))):
             ipaddress.ip_network(part, strict=False)  # ValueError names the bad network
         return value
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _shard_count(cls, value):
+        if value is None:
+            return value
+        text = str(value).strip().lower()
+        if text == "auto":
+            return text
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(f"must be a number of shards, at least 1, or auto (not {value!r})")
+        return int(text)
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value):
+        if not isinstance(value, str):
+            return value
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise ValueError(f"must be shard numbers separated by commas, e.g. 0,1 (not {value!r})")
+        return [int(p) for p in parts] or None
+
+    @model_validator(mode="after")
+    def _shards_in_range(self) -> Settings:
+        if self.shard_ids is None:
+            return self
+        if not isinstance(self.shard_count, int):
+            raise ValueError("SHARD_IDS needs SHARD_COUNT as a number: the shards of all processes together")
+        outside = sorted({i for i in self.shard_ids if i >= self.shard_count})
+        if outside:
+            shown = ", ".join(map(str, outside))
+            raise ValueError(f"SHARD_IDS {shown} outside 0–{self.shard_count - 1} (SHARD_COUNT is {self.shard_count})")
+        if len(set(self.shard_ids)) != len(self.shard_ids):
+            raise ValueError("SHARD_IDS names a shard twice")
+        return self
+
+    @property
+    def shards(self) -> ShardSet | None:
+        """The shards this process runs when it runs only some of them (SHARD_IDS); None when it runs them all."""
+        if self.shard_ids is None:
+            return None
+        return ShardSet(self.shard_count, frozenset(self.shard_ids))
 
     def fetch_policy(self) -> FetchPolicy:
         networks = [
@@ -126,8 +177,11 @@ def load_settings() -> Settings | None:
         return Settings()
     except ValidationError as error:
         fields = "; ".join(
-            f"{str(e['loc'][0]).upper() if e['loc'] else '?'} ({e['msg'].removeprefix('Value error, ')})"
-            for e in error.errors()
+            f"{str(e['loc'][0]).upper()} ({_message(e)})" if e["loc"] else _message(e) for e in error.errors()
         )
         print(f"briefbot: invalid setting(s) in the environment or .env: {fields}", file=sys.stderr)
         return None
+
+
+def _message(error) -> str:
+    return error["msg"].removeprefix("Value error, ")

@@ -24,6 +24,7 @@ from search.ingest import IngestError, RawDocument, from_wordpress, html_fragmen
 from search.library import Library
 from search.nesting import check_nesting
 from search.scopes import ALL_SERVERS, OPERATOR
+from search.shards import ShardSet
 from search.store import DuplicateError, Feed
 from search.web import add_raw, ingest_url
 
@@ -143,14 +144,19 @@ class FeedService:
         """The feeds ``scope`` follows (every feed for None)."""
         return await asyncio.to_thread(self.repository.all, scope)
 
-    async def poll_due(self, *, every: bool = False, scope: int | None = ALL_SERVERS) -> list[PollResult]:
+    async def poll_due(
+        self, *, every: bool = False, scope: int | None = ALL_SERVERS, shards: ShardSet | None = None
+    ) -> list[PollResult]:
         """Claim and poll every feed whose next poll time has come (all of them if ``every``), of ``scope``
-        (every scope's by default), a batch at a time. A feed that fails in a way nobody foresaw backs off like
-        any failing feed; the feeds after it are still polled. Nothing is polled while the data directory is
-        read-only (nothing could be recorded)."""
+        (every scope's by default) and, given ``shards``, of the servers on those shards and the operator, a
+        batch at a time. A feed that fails in a way nobody foresaw backs off like any failing feed; the feeds
+        after it are still polled. Nothing is polled while the data directory is read-only (nothing could be
+        recorded)."""
         if self.library.read_only:
             return []
         scopes = None if scope is ALL_SERVERS else (scope,)
+        if shards is not None:
+            scopes = shards.owns if scopes is None else [s for s in scopes if shards.owns(s)]
         results = []
         while True:
             now = self.library.clock()
