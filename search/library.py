@@ -115,9 +115,13 @@ class Library:
         b: float = 0.75,
         progress: bool = False,
         clock: Callable[[], dt.datetime] = utc_now,
+        database_url: str | None = None,
         reranker: Reranker | None = None,
     ) -> None:
+        """``database_url``: keep the state in that PostgreSQL database (shared by several processes) instead
+        of the SQLite file in ``data_dir``."""
         self.seeds_dir = Path(seeds_dir)
+        self.database_url = database_url
         self.data_dir = Path(data_dir)
         self.k1 = k1
         self.b = b
@@ -153,8 +157,11 @@ class Library:
         if not self.seeds_dir.is_dir():
             raise FileNotFoundError(f"sources directory not found: {self.seeds_dir}")
         self.read_only = not datadir.prepare(self.data_dir)
-        state_lost = not self.state_path.exists() and (self.data_dir / "corpus.sqlite3").exists()
-        self.store = Store(self.state_path, read_only=self.read_only)
+        if self.database_url:
+            state_lost, self.store = False, Store(self.database_url)
+        else:
+            state_lost = not self.state_path.exists() and (self.data_dir / "corpus.sqlite3").exists()
+            self.store = Store(self.state_path, read_only=self.read_only)
         self.corpus_store = CorpusStore(self.data_dir / "corpus.sqlite3", read_only=self.read_only)
         if (state_lost or self.store.db.moved_aside) and not self.read_only and not self.corpus_store.created:
             self._recover_state()
@@ -204,6 +211,7 @@ class Library:
 
     @property
     def state_path(self) -> Path:
+        """The SQLite state database (without a ``database_url``)."""
         return self.data_dir / "briefbot.sqlite3"
 
     def _import_stored(self) -> list[Row]:
@@ -399,7 +407,7 @@ class Library:
                 raise SourceRemovalError(
                     f"`{source_id}` belongs to the shared library; only the operator can remove it."
                 )
-            self.store.sources.remove(source_id)
+            self.store.sources.remove(source_id, self.clock())
             self.corpus_store.retire(row.number)
             view = CorpusView(self.corpus_store, self.corpus_store.rows(), state.corpus.skipped)
             self._state = _State(*self._index_for(view, state.index))
