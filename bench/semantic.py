@@ -166,7 +166,7 @@ def cost_rows(library: Library, depths: list[int]) -> list[tuple[str, float]]:
             library.reranker._encoder = encoder
             for query in queries:  # fill the cache
                 library.search(query, limit=5)
-        label = "reranked (N=50), cache warm" if on else "lexical"
+        label = f"reranked (N={library.reranker.settings.depth}), cache warm" if on else "lexical"
         rows.append((f"Library.search, {label} (ms, median)", median_ms(lambda q: library.search(q, limit=5), queries)))
     library.reranker = None
     return rows
