@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from search import pruning
 from search.analyze import Analyzer, Token
 from search.index import DEFAULT_FIELD_WEIGHT, BM25Index, field_terms
 from search.models import Passage, Source
@@ -66,10 +67,20 @@ def rank(
     """Top ``k`` (doc number, score), best first. ``tokens(doc)`` gives a document's analyzed tokens."""
     depth = max(k, settings.depth)
     query: Counter | dict[str, float] = Counter(terms)
-    ranked = index.search(query, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
+    first = index.scores(query, field_weight=settings.field_weight)
+    ranked = index.top(first, depth, mask=mask, accept=accept)
     if settings.feedback_docs and len(query) > 1 and ranked:
-        query = _expanded(index, query, ranked[: settings.feedback_docs], tokens, settings)
-        ranked = index.search(query, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
+        expanded = _expanded(index, query, ranked[: settings.feedback_docs], tokens, settings)
+        if accept is None:  # exact top-k, pruned; without proximity only the top k is needed
+            wanted = depth if settings.proximity_weight else k
+            seeds = [doc for doc, _ in ranked]
+            prior = (first, query)
+            ranked = pruning.search(
+                index, expanded, wanted, mask=mask, field_weight=settings.field_weight, seeds=seeds, prior=prior
+            )
+        else:
+            ranked = index.search(expanded, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
+        query = expanded
     if settings.proximity_weight and len(query) > 1:
         idf = {t: index.idf(t) for t in set(terms)}
         rescored = [
