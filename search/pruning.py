@@ -62,12 +62,8 @@ def search(
         floor = np.float32(theta - remaining)  # a document below it cannot reach θ, even with every clause left
         for ids, tfs in index.postings(clause.term):
             if floor > 0:
-                values = partial[ids]
-                alive = values >= floor
-                ids = ids[alive]
-                partial[ids] = values[alive] + index.impacts(clause, ids, tfs[alive])
-            else:
-                partial[ids] += index.impacts(clause, ids, tfs)
+                ids, tfs = _alive(partial, ids, tfs, floor)
+            np.add.at(partial, ids, index.impacts(clause, ids, tfs))
         remaining -= bound
     candidates = np.flatnonzero(partial >= theta) if theta > 0 else np.flatnonzero(partial)
     if mask is not None:
@@ -97,6 +93,12 @@ def _share(weights: Mapping[str, float], prior: Mapping[str, float]) -> float:
     """The largest ``f`` with ``f * prior[t] <= weights[t]`` for every term: how much of the prior's scores
     this query contains."""
     return min((weights.get(t, 0.0) / w for t, w in prior.items() if w > 0), default=0.0)
+
+
+def _alive(partial: np.ndarray, ids: np.ndarray, tfs: np.ndarray, floor: np.float32):
+    """The postings of documents whose partial score is at least ``floor``."""
+    alive = np.take(partial, ids) >= floor
+    return ids[alive], tfs[alive]
 
 
 def _residual(weight: float, covered: float) -> float:

@@ -43,6 +43,7 @@ class RankingSettings:
     feedback_terms: int = 25
     feedback_share: float = 0.3  # λ: the expansion's share of the query
     feedback_max_df: float = 0.1  # expansion terms in at most this share of documents (long postings cost time)
+    pruned: bool = True  # the expanded query's top k by pruned scoring (search.pruning); same results either way
 
 
 DEFAULT_SETTINGS = RankingSettings()
@@ -71,7 +72,7 @@ def rank(
     ranked = index.top(first, depth, mask=mask, accept=accept)
     if settings.feedback_docs and len(query) > 1 and ranked:
         expanded = _expanded(index, query, ranked[: settings.feedback_docs], tokens, settings)
-        if accept is None:  # exact top-k, pruned; without proximity only the top k is needed
+        if accept is None and settings.pruned:  # exact top k; without proximity only the top k is needed
             wanted = depth if settings.proximity_weight else k
             seeds = [doc for doc, _ in ranked]
             prior = (first, query)
