@@ -43,7 +43,9 @@ class RankingSettings:
     feedback_terms: int = 25
     feedback_share: float = 0.3  # λ: the expansion's share of the query
     feedback_max_df: float = 0.1  # expansion terms in at most this share of documents (long postings cost time)
-    pruned: bool = True  # the expanded query's top k by pruned scoring (search.pruning); same results either way
+    # the expanded query's top k by pruned scoring (search.pruning) when it reads more postings than this (below,
+    # the bounds cost more than they save); None: never. The results are the same either way.
+    prune_above_postings: int | None = 150_000
 
 
 DEFAULT_SETTINGS = RankingSettings()
@@ -72,7 +74,7 @@ def rank(
     ranked = index.top(first, depth, mask=mask, accept=accept)
     if settings.feedback_docs and len(query) > 1 and ranked:
         expanded = _expanded(index, query, ranked[: settings.feedback_docs], tokens, settings)
-        if accept is None and settings.pruned:  # exact top k; without proximity only the top k is needed
+        if accept is None and _worth_pruning(index, expanded, settings):  # without proximity only the top k counts
             wanted = depth if settings.proximity_weight else k
             seeds = [doc for doc, _ in ranked]
             prior = (first, query)
@@ -90,6 +92,11 @@ def rank(
         ]
         ranked = sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
     return ranked[:k]
+
+
+def _worth_pruning(index: BM25Index, query: dict[str, float], settings: RankingSettings) -> bool:
+    limit = settings.prune_above_postings
+    return limit is not None and sum(index.doc_freq(t) for t in query) > limit
 
 
 def proximity(tokens: list[Token], idf: dict[str, float], k1: float, length_norm: float) -> float:

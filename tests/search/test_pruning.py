@@ -1,6 +1,7 @@
 """Pruned scoring returns exactly the exhaustive top k: same documents, same order, same float scores."""
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from search.ranking import DEFAULT_SETTINGS, _expanded, rank
 from tests.search.judgments import JUDGMENTS, PARAPHRASE_JUDGMENTS
 
 VOCAB = [f"t{i}" for i in range(40)]
+ALWAYS_PRUNED = replace(DEFAULT_SETTINGS, prune_above_postings=0)
 
 
 def random_index(rng: np.random.Generator, segments: int = 1) -> BM25Index:
@@ -150,4 +152,4 @@ def test_the_default_ranking_equals_two_exhaustive_passes(library):
             if len(query) > 1 and expected:
                 expanded = _expanded(index, query, expected[:5], tokens, DEFAULT_SETTINGS)
                 expected = index.search(expanded, 50)
-            assert rank(index, terms, k, tokens) == expected[:k], (text, k)
+            assert rank(index, terms, k, tokens, settings=ALWAYS_PRUNED) == expected[:k], (text, k)
