@@ -39,6 +39,7 @@ from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
 from search.ranking import diversified, passage_terms, rank
+from search.rerank import Reranker
 from search.scopes import OPERATOR, visible, visible_mask
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
@@ -117,6 +118,7 @@ class Library:
         progress: bool = False,
         clock: Callable[[], dt.datetime] = utc_now,
         database_url: str | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         """``database_url``: keep the state in that PostgreSQL database (shared by several processes) instead
         of the SQLite file in ``data_dir``."""
@@ -127,6 +129,7 @@ class Library:
         self.b = b
         self.progress = progress
         self.clock = clock
+        self.reranker = reranker  # semantic reranking of search results (search.rerank), or None: lexical only
         self.analyzer = Analyzer()
         self.store: Store | None = None
         self.corpus_store: CorpusStore | None = None
@@ -526,10 +529,15 @@ class Library:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         state = self._state
         depth = limit if sources else MAX_LIMIT
+        if self.reranker:
+            depth = max(depth, self.reranker.settings.depth)
         parsed, ranked, message = self._rank(state, query, depth, sources, since, until, language, scope)
+        if self.reranker:
+            ranked = self.reranker.rerank(parsed.text, ranked, lambda doc: self._embedded_text(state, doc))
         if not sources:
             groups = [int(state.corpus.passage_source[doc]) for doc, _ in ranked]
-            ranked = [ranked[i] for i in diversified(groups, page_size or limit)][:limit]
+            ranked = [ranked[i] for i in diversified(groups, page_size or limit)]
+        ranked = ranked[:limit]
         terms = set(parsed.terms)
         hits = [self._hit(state, rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
         return SearchResult(query=parsed.text, hits=hits, message=message)
@@ -642,6 +650,12 @@ class Library:
             if part is not None:
                 mask = part if mask is None else mask & part
         return mask
+
+    @staticmethod
+    def _embedded_text(state: _State, doc: int) -> str:
+        """What the reranker compares with the query: the passage's heading and text."""
+        passage = state.corpus.passage(doc)
+        return f"{passage.heading}\n{passage.text}" if passage.heading else passage.text
 
     def _hit(self, state: _State, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
         passage = state.corpus.passage(doc)
