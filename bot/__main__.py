@@ -11,6 +11,7 @@ import discord
 
 from bot.settings import load_settings
 from search.datadir import DataDirError
+from search.store import StoreUnavailableError
 
 log = logging.getLogger("briefbot")
 
@@ -35,16 +36,16 @@ def main() -> int:
     if not token:
         print(MISSING_TOKEN, file=sys.stderr)
         return 1
-    from bot.app import BriefBot
+    from bot.app import make_bot
     from bot.settings import open_services
 
     try:
-        services = open_services(settings, progress=True)
-    except (FileNotFoundError, DataDirError) as error:
+        services = open_services(settings, progress=True, reranker=settings.reranker())
+    except (FileNotFoundError, DataDirError, StoreUnavailableError) as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1
     try:
-        return asyncio.run(run(BriefBot(settings, services), token))
+        return asyncio.run(run(make_bot(settings, services), token))
     except KeyboardInterrupt:
         return 0
 

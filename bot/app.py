@@ -1,13 +1,14 @@
 """The Discord bot: a ``commands.Bot`` with no gateway intents, one cog per feature, injected with the
 services (built in ``bot.__main__``, as in discord.py's ``examples/advanced_startup.py``).
 
-``setup_hook`` adds the cogs and their restart-proof buttons, syncs the commands and starts the cogs'
-background loops. Commands sync to one guild when ``DISCORD_GUILD_ID`` is set (instant, for development),
-else globally and only when the command set changed (its hash is kept in the data directory). When the
-library holds Korean sources, the Korean model is loaded meanwhile in a worker thread, before the gateway
-connects: loading holds the GIL for parts of a second (``python -m bench.korean_load``). A first Korean text
-met while running (a new source, a topic) is analysed in a worker thread too, but that one load still pauses
-the event loop once, as long; Kiwi offers no way around it.
+``setup_hook`` adds the cogs and their restart-proof buttons, syncs the commands and starts the cogs' background loops.
+With ``SHARD_COUNT`` it is a ``ShardedBriefBot`` (``make_bot``); a process that runs only some shards (``SHARD_IDS``)
+posts the digests and polls the feeds of their servers only. Commands sync to one guild when ``DISCORD_GUILD_ID`` is set
+(instant, for development), else globally and only when the command set changed (its hash is kept in the data
+directory). When the library holds Korean sources, the Korean model is loaded meanwhile in a worker thread, before the
+gateway connects: loading holds the GIL for parts of a second (``python -m bench.korean_load``). A first Korean text met
+while running (a new source, a topic) is analysed in a worker thread too, but that one load still pauses the event loop
+once, as long; Kiwi offers no way around it.
 """
 
 from __future__ import annotations
@@ -102,8 +103,8 @@ class BriefBot(commands.Bot):
             BriefCog(library, Cooldown(settings.brief_cooldown_seconds, self.cooldown_clock)),
             LibraryCog(self, library, services.feeds, services.pages, settings.seeds_poll_seconds),
             IngestCog(services.pages),
-            FeedCog(self, services.feeds),
-            DigestCog(self, services.digests),
+            FeedCog(self, services.feeds, settings.shards),
+            DigestCog(self, services.digests, settings.shards),
             HelpCog(),
         ]
 
@@ -113,6 +114,8 @@ class BriefBot(commands.Bot):
         gc.freeze()
         warm = asyncio.create_task(asyncio.to_thread(warm_korean)) if holds_korean(self.services.library) else None
         pool = asyncio.create_task(asyncio.to_thread(prepare_workers))  # before the gateway connects
+        reranker = self.services.library.reranker
+        encoder = asyncio.create_task(asyncio.to_thread(reranker.ready)) if reranker else None
         for cog in self._cogs():
             await self.add_cog(cog)
             self.add_dynamic_items(*getattr(cog, "dynamic_items", ()))
@@ -120,6 +123,9 @@ class BriefBot(commands.Bot):
         if warm:  # loaded before the gateway connects, while nothing waits on the event loop
             await warm
         await pool
+        if encoder:  # the semantic model (seconds to load), before the first /search needs it; its many
+            await encoder  # objects, too, are kept out of the collector's full passes
+            gc.freeze()
         if self.background:
             for loop in self.loops:
                 loop.start()
@@ -152,3 +158,17 @@ class BriefBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("logged in as %s (%s)", self.user, getattr(self.user, "id", "?"))
+
+
+class ShardedBriefBot(BriefBot, commands.AutoShardedBot):
+    """BriefBot on discord.py's AutoShardedClient: one gateway connection per shard, in this process."""
+
+
+def make_bot(settings: Settings, services: Services, **options) -> BriefBot:
+    """The bot the settings ask for: unsharded without SHARD_COUNT; with it, sharded over every shard (as many
+    as Discord recommends for ``auto``) or, given SHARD_IDS, over those shards only. ``options`` go to
+    ``BriefBot``."""
+    if settings.shard_count is None:
+        return BriefBot(settings, services, **options)
+    count = None if settings.shard_count == "auto" else settings.shard_count
+    return ShardedBriefBot(settings, services, shard_count=count, shard_ids=settings.shard_ids, **options)

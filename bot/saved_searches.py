@@ -24,7 +24,7 @@ class SavedSearches:
             self._unsaved[key] = params
             return key
         with self.db.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO saved_queries (key, params) VALUES (?, ?)", (key, text))
+            db.execute("INSERT INTO saved_queries (key, params) VALUES (?, ?) ON CONFLICT DO NOTHING", (key, text))
         return key
 
     def load(self, key: str) -> dict | None:

@@ -24,6 +24,7 @@ from search.library import Library
 from search.query import parse_query
 from search.schedule import FREQUENCIES, WEEKDAYS, Schedule, due_period
 from search.scopes import OPERATOR
+from search.shards import ShardSet
 from search.store import Subscription
 
 log = logging.getLogger(__name__)
@@ -181,11 +182,14 @@ class DigestService:
         return await asyncio.to_thread(self._build, topic_list, since or now - dt.timedelta(days=1), now, scope)
 
     # -- delivery ---------------------------------------------------------------------------------------
-    def claim_due(self) -> list[DigestClaim]:
-        """Take every digest due now (blocking: call it in a worker thread)."""
+    def claim_due(self, shards: ShardSet | None = None) -> list[DigestClaim]:
+        """Take every digest due now, given ``shards`` only those of servers on these shards (blocking: call it
+        in a worker thread)."""
         now = self.library.clock()
         claims = []
         for subscription in self.repository.subscriptions(enabled_only=True):
+            if shards is not None and not shards.owns(subscription.guild_id):
+                continue
             period = due_period(
                 subscription.schedule,
                 now,
@@ -206,14 +210,15 @@ class DigestService:
     def finish(self, claim: DigestClaim, status: str, messages: list[int]) -> None:
         self.repository.finish(claim.subscription.id, claim.period, status, self.library.clock(), messages)
 
-    async def run_due(self, send: Send) -> list[int]:
-        """Claim, build, send and finish every digest due now; returns the ids of the subscriptions posted to.
+    async def run_due(self, send: Send, shards: ShardSet | None = None) -> list[int]:
+        """Claim, build, send and finish every digest due now (given ``shards``: of the servers on them); returns
+        the ids of the subscriptions posted to.
         One subscription's failure is logged and does not stop the others. Nothing is sent while the data
         directory is read-only (a digest that cannot be recorded as sent would be sent again)."""
         if self.library.read_only:
             return []
         posted = []
-        for claim in await asyncio.to_thread(self.claim_due):
+        for claim in await asyncio.to_thread(self.claim_due, shards):
             try:
                 if await self._deliver(claim, send):
                     posted.append(claim.subscription.id)

@@ -10,7 +10,7 @@ from search.fetch import FetchError
 from search.index import IndexFormatError
 from search.ingest import IngestError
 from search.library import SourceRemovalError, UnknownSourceError
-from search.store import DuplicateError
+from search.store import DuplicateError, StoreUnavailableError
 
 
 class InvalidInputError(ValueError):
@@ -31,4 +31,5 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     DuplicateError,
     FeedError,
     IndexFormatError,  # a saved index found damaged while answering (a start rebuilds it)
+    StoreUnavailableError,  # the state database cannot be reached (its message masks any password)
 )

@@ -4,8 +4,10 @@ An item whose feed carries its full text (at least ``FULL_TEXT_WORDS`` words, as
 feeds do) is indexed from the feed; otherwise its link is fetched. Items already seen are skipped by key;
 a feed that fails is retried later and later (doubling, at most a day), and its last error is kept.
 
-``FeedService`` is what the bot's ``/feed`` and ``briefbot feed`` call. Parsing, extraction and every SQLite
-call run in worker threads, so polling never blocks the event loop.
+``FeedService`` is what the bot's ``/feed`` and ``briefbot feed`` call. Parsing, extraction and every store
+call run in worker threads, so polling never blocks the event loop. Each poll is claimed in the store first
+(``FeedRepository.claim_due``), a few feeds at a time, so processes sharing the state database never poll a
+feed twice.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from search.ingest import IngestError, RawDocument, from_wordpress, html_fragmen
 from search.library import Library
 from search.nesting import check_nesting
 from search.scopes import ALL_SERVERS, OPERATOR
+from search.shards import ShardSet
 from search.store import DuplicateError, Feed
 from search.web import add_raw, ingest_url
 
@@ -30,6 +33,11 @@ log = logging.getLogger(__name__)
 FULL_TEXT_WORDS = 80
 MAX_ITEMS_PER_POLL = 25
 MAX_BACKOFF = dt.timedelta(days=1)
+CLAIM_BATCH = 5  # feeds claimed at once: the others stay free for other processes
+# How long a claimed poll is left to its poller: longer than a poll can take (the feed and its items, each
+# within the fetch timeout); a poller that dies leaves its feeds to others after it.
+POLL_LEASE = dt.timedelta(minutes=30)
+EVERY = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 @dataclass
@@ -120,7 +128,8 @@ class FeedService:
     async def follow(self, url: str, added_by: str | None, scope: int = OPERATOR) -> PollResult:
         """Follow ``url`` for ``scope`` (search.scopes: its items join that scope's library) and ingest its
         current items; if the first poll fails, unfollow and raise FeedError."""
-        feed = await asyncio.to_thread(self.repository.add, url.strip(), added_by, self.library.clock(), scope)
+        now = self.library.clock()  # the first poll is made here, so no other poller takes it meanwhile
+        feed = await asyncio.to_thread(self.repository.add, url.strip(), added_by, now, scope, now + POLL_LEASE)
         result = await self._poll(feed)
         if result.error:
             await asyncio.to_thread(self.repository.remove, feed.id, scope)
@@ -135,23 +144,38 @@ class FeedService:
         """The feeds ``scope`` follows (every feed for None)."""
         return await asyncio.to_thread(self.repository.all, scope)
 
-    async def poll_due(self, *, every: bool = False, scope: int | None = ALL_SERVERS) -> list[PollResult]:
-        """Poll every feed whose next poll time has come (all of them if ``every``), of ``scope`` (every scope's
-        by default). A feed that fails in a way nobody foresaw backs off like any failing feed; the feeds after
-        it are still polled. Nothing is polled while the data directory is read-only (nothing could be
+    async def poll_due(
+        self, *, every: bool = False, scope: int | None = ALL_SERVERS, shards: ShardSet | None = None
+    ) -> list[PollResult]:
+        """Claim and poll every feed whose next poll time has come (all of them if ``every``), of ``scope``
+        (every scope's by default) and, given ``shards``, of the servers on those shards and the operator, a
+        batch at a time. A feed that fails in a way nobody foresaw backs off like any failing feed; the feeds
+        after it are still polled. Nothing is polled while the data directory is read-only (nothing could be
         recorded)."""
         if self.library.read_only:
             return []
-        now = self.library.clock()
+        scopes = None if scope is ALL_SERVERS else (scope,)
+        if shards is not None:
+            scopes = shards.owns if scopes is None else [s for s in scopes if shards.owns(s)]
         results = []
-        for feed in await self.followed(scope):
-            if every or feed.next_poll is None or feed.next_poll <= now:
+        while True:
+            now = self.library.clock()
+            claimed = await asyncio.to_thread(
+                self.repository.claim_due,
+                now,
+                POLL_LEASE,
+                None if every else CLAIM_BATCH,
+                scopes,
+                due_by=EVERY if every else now,
+            )
+            for feed in claimed:
                 try:
                     results.append(await self._poll(feed))
                 except Exception as error:  # one broken feed must not starve the others
                     log.exception("feed %s failed unexpectedly", feed.url)
                     results.append(await self._failed(feed, f"could not be read ({type(error).__name__})"))
-        return results
+            if every or not claimed:
+                return results
 
     async def _failed(self, feed: Feed, error: str) -> PollResult:
         now = self.library.clock()

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real seed corpus and a library built from it in a temporary data directory."""
+"""Shared fixtures: the real seed corpus, a library built from it in a temporary data directory, and the
+state database on each backend (an SQLite file, or a fresh database on a real PostgreSQL server)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from hypothesis import HealthCheck, settings
 from search.analyze import Analyzer
 from search.corpus import Corpus, load_directory
 from search.library import Library
+from search.store import Store
+from tests.postgres import PostgresServer
 
 # Property-based tests: "ci" (the default) is bounded and deterministic, so the suite stays fast and a failure
 # reproduces; "dev" explores more (HYPOTHESIS_PROFILE=dev).
@@ -64,6 +67,36 @@ def library(tmp_path_factory) -> Library:
 @pytest.fixture(scope="session")
 def analyzer() -> Analyzer:
     return Analyzer()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the session (tests/postgres.py), on 127.0.0.1, stopped at the end."""
+    server = PostgresServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty PostgreSQL database for this test alone."""
+    return postgres_server.create_database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def state_target(request, tmp_path) -> Path | str:
+    """Where a test's state database lives, once per backend: an SQLite file, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return tmp_path / "state.sqlite3"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(state_target):
+    """A new state store on each backend, closed after the test."""
+    opened = Store(state_target)
+    yield opened
+    opened.close()
 
 
 def full_id(short: str) -> str:

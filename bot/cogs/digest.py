@@ -19,6 +19,7 @@ from bot.replies import NO_MENTIONS, UserError, in_time, reply, require_manage_s
 from search.digest import Digest
 from search.digests import DeliveryError, DigestService, time_zones
 from search.schedule import FREQUENCIES, WEEKDAYS
+from search.shards import ShardSet
 from search.store import Subscription
 
 log = logging.getLogger(__name__)
@@ -43,10 +44,12 @@ class PostableChannel(app_commands.Transformer):
 
 @app_commands.guild_only()
 class DigestCog(commands.GroupCog, name="Digest", group_name="digest", group_description="A digest of new sources"):
-    def __init__(self, bot: commands.Bot, digests: DigestService) -> None:
+    def __init__(self, bot: commands.Bot, digests: DigestService, shards: ShardSet | None = None) -> None:
+        """``shards``: post only the digests of servers on these shards (the process runs only them)."""
         super().__init__()
         self.bot = bot
         self.digests = digests
+        self.shards = shards
         self.loops = (self.tick,)
 
     @app_commands.command(name="subscribe", description="Post a digest here daily, weekly or hourly (Manage Server)")
@@ -132,7 +135,7 @@ class DigestCog(commands.GroupCog, name="Digest", group_name="digest", group_des
     # -- background ---------------------------------------------------------------------------------------
     async def post_due(self) -> list[int]:
         """Post every digest due now; the ids of the subscriptions posted to."""
-        return await self.digests.run_due(self._send)
+        return await self.digests.run_due(self._send, self.shards)
 
     async def _send(self, subscription: Subscription, digest: Digest, heading: str) -> list[int]:
         channel = self.bot.get_partial_messageable(subscription.channel_id)

@@ -10,6 +10,7 @@ from bot import embeds
 from bot.loops import logged
 from bot.replies import UserError, in_time, reply, require_manage_server, scope_of
 from search.feeds import FeedService
+from search.shards import ShardSet
 
 POLL_CHECK_SECONDS = 60  # how often due feeds are looked for; each feed's own interval is a setting
 
@@ -17,10 +18,12 @@ POLL_CHECK_SECONDS = 60  # how often due feeds are looked for; each feed's own i
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class FeedCog(commands.GroupCog, name="Feeds", group_name="feed", group_description="Feeds the library follows"):
-    def __init__(self, bot: commands.Bot, feeds: FeedService) -> None:
+    def __init__(self, bot: commands.Bot, feeds: FeedService, shards: ShardSet | None = None) -> None:
+        """``shards``: poll only the feeds of servers on these shards, and the operator's."""
         super().__init__()
         self.bot = bot
         self.feeds = feeds
+        self.shards = shards
         self.loops = (self.poll,)
 
     @app_commands.command(name="add", description="Follow an RSS, Atom or WordPress feed")
@@ -50,7 +53,7 @@ class FeedCog(commands.GroupCog, name="Feeds", group_name="feed", group_descript
 
     @tasks.loop(seconds=POLL_CHECK_SECONDS)
     async def poll(self) -> None:
-        await logged("poll feeds", self.feeds.poll_due())
+        await logged("poll feeds", self.feeds.poll_due(shards=self.shards))
 
     @poll.before_loop
     async def _wait_for_gateway(self) -> None:

@@ -1,8 +1,16 @@
-"""The SQLite database behind the state: connections, transactions and migrations (WAL, ``synchronous=FULL``).
+"""The state database behind the repositories: one interface, two backends.
 
-A connection is opened per operation, so a ``Database`` is safe to use from worker threads and from several
-processes (SQLite's locking; ``BEGIN IMMEDIATE`` for writes). Rows come back as ``sqlite3.Row``, so the
-repositories map them to models by column name.
+- ``SQLiteDatabase`` (the default): one file in the data directory, WAL, ``synchronous=FULL``. A connection is
+  opened per operation, so it is safe from worker threads and from several processes on one machine;
+  ``BEGIN IMMEDIATE`` makes every write transaction the only writer.
+- ``PostgresDatabase`` (search/store/postgres.py, for ``DATABASE_URL=postgresql://…``): state shared by
+  several processes, on several machines.
+
+``open_database(target)`` picks one: a PostgreSQL URL or a file path. The repositories write one set of SQL
+for both: ``?`` placeholders (the PostgreSQL backend adapts them), ``INSERT … ON CONFLICT DO NOTHING``,
+``RETURNING``, rows read by column name (``row["id"]``), and ``skip_locked`` appended to the ``SELECT`` that
+picks rows to claim. A transaction may name a ``serial`` lock: transactions naming the same one run one after
+the other across processes (SQLite's write transactions always do; PostgreSQL takes an advisory lock).
 """
 
 from __future__ import annotations
@@ -12,24 +20,72 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Protocol
 
 from search import datadir
 from search.store.migrations import MIGRATIONS
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+SQLITE_MIN_VERSION = (3, 35, 0)  # RETURNING; ON CONFLICT DO NOTHING needs 3.24
+
 
 def iso(moment: dt.datetime | None) -> str | None:
-    """How moments are stored: ISO 8601 in UTC."""
+    """How moments are stored, in both backends: ISO 8601 text in UTC (so text order is time order)."""
     return moment.astimezone(dt.UTC).isoformat() if moment else None
 
 
+class Connection(Protocol):
+    """What the repositories call: ``sqlite3.Connection``'s ``execute`` and ``executemany`` with ``?``
+    placeholders; rows are read by column name."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, rows: Any, /) -> Any: ...
+
+
 class Database:
+    """The interface the repositories use; ``SQLiteDatabase`` and ``PostgresDatabase`` implement it."""
+
+    read_only = False
+    moved_aside: Path | None = None  # SQLite: where an unreadable file went (a new one was started)
+    skip_locked = ""  # appended to a SELECT that picks rows to claim, so concurrent claimers skip each other's
+
+    def connect(self) -> contextlib.AbstractContextManager[Connection]:
+        """A connection for reads (each statement commits on its own)."""
+        raise NotImplementedError
+
+    def transaction(self, serial: str | None = None) -> contextlib.AbstractContextManager[Connection]:
+        """One write transaction: all of it is committed, or none of it. Transactions naming the same
+        ``serial`` lock run one after the other, across processes."""
+        raise NotImplementedError
+
+    @property
+    def schema_version(self) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the database holds open (a pool of connections)."""
+
+
+def open_database(target: Path | str, *, read_only: bool = False) -> Database:
+    """A PostgreSQL database for a ``postgresql://`` URL, otherwise the SQLite file at ``target``
+    (``read_only``: see ``SQLiteDatabase``; a PostgreSQL database is shared, never read-only)."""
+    if isinstance(target, str) and target.startswith(POSTGRES_SCHEMES):
+        from search.store.postgres import PostgresDatabase
+
+        return PostgresDatabase(target)
+    return SQLiteDatabase(target, read_only=read_only)
+
+
+class SQLiteDatabase(Database):
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         """``read_only``: the data directory cannot be written (search/datadir.py); reads see the file as it
         is (or an empty database if there is none) and every write transaction raises ReadOnlyError."""
+        if sqlite3.sqlite_version_info < SQLITE_MIN_VERSION:
+            raise RuntimeError(f"briefbot needs SQLite 3.35 or later; this Python has {sqlite3.sqlite_version}")
         self.path = Path(path)
         self.read_only = read_only
         self._empty = None
-        self.moved_aside: Path | None = None  # where an unreadable file went (a new one was started)
         if read_only:
             if not self.path.exists():
                 self._empty = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
@@ -63,8 +119,8 @@ class Database:
             db.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE): all of it is committed, or none of it."""
+    def transaction(self, serial: str | None = None) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE: the only writer, so every ``serial`` lock is implied)."""
         if self.read_only:
             raise datadir.ReadOnlyError(self.path.parent)
         with self.connect() as db, self._immediate(db):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -65,28 +64,26 @@ class DigestRepository:
         weekday: int | None = None,
     ) -> Subscription:
         """A new subscription; DuplicateError if the channel already gets such a digest at that time."""
-        try:
-            with self.db.transaction() as db:
-                cursor = db.execute(
-                    "INSERT INTO subscriptions (guild_id, channel_id, time, timezone, topics, quiet, created_by, "
-                    "created, frequency, weekday) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        guild_id,
-                        channel_id,
-                        time.strftime("%H:%M"),
-                        timezone,
-                        json.dumps(topics),
-                        int(quiet),
-                        created_by,
-                        iso(now),
-                        frequency,
-                        weekday,
-                    ),
-                )
-                new_id = cursor.lastrowid
-        except sqlite3.IntegrityError:
-            raise DuplicateError("that channel already gets such a digest at that time", str(channel_id)) from None
-        return self.get(new_id)
+        with self.db.transaction() as db:
+            row = db.execute(
+                "INSERT INTO subscriptions (guild_id, channel_id, time, timezone, topics, quiet, created_by, created, "
+                "frequency, weekday) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                (
+                    guild_id,
+                    channel_id,
+                    time.strftime("%H:%M"),
+                    timezone,
+                    json.dumps(topics),
+                    int(quiet),
+                    created_by,
+                    iso(now),
+                    frequency,
+                    weekday,
+                ),
+            ).fetchone()
+        if row is None:
+            raise DuplicateError("that channel already gets such a digest at that time", str(channel_id))
+        return self.get(row["id"])
 
     def get(self, subscription_id: int) -> Subscription | None:
         with self.db.connect() as db:
@@ -118,17 +115,15 @@ class DigestRepository:
 
     # -- the digest log -----------------------------------------------------------------------------------
     def claim(self, subscription_id: int, period: str, now: dt.datetime, covered_until: dt.datetime) -> bool:
-        """Take the idempotency key (subscription, period). False if any process already took it."""
-        try:
-            with self.db.transaction() as db:
-                db.execute(
-                    "INSERT INTO digest_log (subscription_id, period, claimed_at, covered_until, status) "
-                    "VALUES (?, ?, ?, ?, 'sending')",
-                    (subscription_id, period, iso(now), iso(covered_until)),
-                )
-        except sqlite3.IntegrityError:
-            return False
-        return True
+        """Take the idempotency key (subscription, period). False if any process already took it: the insert
+        does nothing when the key exists (or waits for a concurrent one to commit, then does nothing)."""
+        with self.db.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO digest_log (subscription_id, period, claimed_at, covered_until, status) "
+                "VALUES (?, ?, ?, ?, 'sending') ON CONFLICT DO NOTHING",
+                (subscription_id, period, iso(now), iso(covered_until)),
+            )
+            return cursor.rowcount == 1
 
     def finish(self, subscription_id: int, period: str, status: str, sent_at: dt.datetime, messages: list[int]) -> None:
         with self.db.transaction() as db:

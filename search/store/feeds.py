@@ -1,9 +1,14 @@
-"""Followed feeds, their polling state, and the items already taken from each."""
+"""Followed feeds, their polling state, the items already taken from each, and claims on due polls.
+
+A poll is claimed before it is made (``claim_due``): the claim pushes the feed's next poll a lease ahead, so
+no other process takes it meanwhile; ``record_poll`` then sets the real next poll. A poller that dies leaves
+the lease to run out, and the feed is due again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+from collections.abc import Callable, Collection
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,18 +41,25 @@ class FeedRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def add(self, url: str, added_by: str | None, now: dt.datetime, scope: int = OPERATOR) -> Feed:
-        """Follow ``url`` for ``scope``, due for polling at once; DuplicateError if that scope follows it."""
-        try:
-            with self.db.transaction() as db:
-                cursor = db.execute(
-                    "INSERT INTO feeds (scope, url, added_by, created, next_poll) VALUES (?, ?, ?, ?, ?)",
-                    (scope, url, added_by, iso(now), iso(now)),
-                )
-                new_id = cursor.lastrowid
-        except sqlite3.IntegrityError:
-            raise DuplicateError("that feed is already followed", url) from None
-        return self.get(new_id)
+    def add(
+        self,
+        url: str,
+        added_by: str | None,
+        now: dt.datetime,
+        scope: int = OPERATOR,
+        next_poll: dt.datetime | None = None,
+    ) -> Feed:
+        """Follow ``url`` for ``scope``, due for polling at ``next_poll`` (at once by default); DuplicateError
+        if that scope follows it."""
+        with self.db.transaction() as db:
+            row = db.execute(
+                "INSERT INTO feeds (scope, url, added_by, created, next_poll) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING RETURNING id",
+                (scope, url, added_by, iso(now), iso(next_poll or now)),
+            ).fetchone()
+        if row is None:
+            raise DuplicateError("that feed is already followed", url)
+        return self.get(row["id"])
 
     def get(self, feed_id: int) -> Feed | None:
         with self.db.connect() as db:
@@ -65,6 +77,43 @@ class FeedRepository:
         """Unfollow a feed ``scope`` owns; False if it owns no such feed."""
         with self.db.transaction() as db:
             return db.execute("DELETE FROM feeds WHERE id = ? AND scope = ?", (feed_id, scope)).rowcount > 0
+
+    def claim_due(
+        self,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        limit: int | None,
+        scopes: Collection[int] | Callable[[int], bool] | None = None,
+        *,
+        due_by: dt.datetime | None = None,
+    ) -> list[Feed]:
+        """Take at most ``limit`` (None: every) feeds due by ``due_by`` (default ``now``), the longest waiting
+        first, and push their next poll to ``now + lease``, in one statement: another process never takes the
+        same feed until the lease runs out (PostgreSQL: the rows are picked ``FOR UPDATE SKIP LOCKED``; SQLite:
+        in one ``BEGIN IMMEDIATE`` transaction). ``scopes``: only feeds of these scopes (search.scopes), given
+        as a collection or as a predicate on a scope (a process serving some shards: the servers on them and
+        the operator). The feeds come back as claimed, by id; ``next_poll`` is the end of the lease."""
+        due = "(next_poll IS NULL OR next_poll <= ?)"
+        args: list = [iso(due_by or now)]
+        if scopes is not None:
+            wanted = scopes if callable(scopes) else set(scopes).__contains__
+            with self.db.connect() as db:
+                rows = db.execute(f"SELECT id, scope FROM feeds WHERE {due} ORDER BY COALESCE(next_poll, ''), id", args)
+                ids = [row["id"] for row in rows.fetchall() if wanted(row["scope"])][:limit]
+            if not ids:
+                return []
+            due += f" AND id IN ({', '.join('?' * len(ids))})"
+            args += ids
+        pick = f"SELECT id FROM feeds WHERE {due} ORDER BY COALESCE(next_poll, ''), id"
+        if limit is not None:
+            pick += " LIMIT ?"
+            args.append(limit)
+        with self.db.transaction() as db:
+            rows = db.execute(
+                f"UPDATE feeds SET next_poll = ? WHERE id IN ({pick}{self.db.skip_locked}) RETURNING {_COLUMNS}",
+                [iso(now + lease), *args],
+            ).fetchall()
+        return sorted((Feed.model_validate(dict(row)) for row in rows), key=lambda feed: feed.id)
 
     def record_poll(
         self,
@@ -100,4 +149,4 @@ class FeedRepository:
 
     def remember_item(self, feed_id: int, item_key: str, source_id: str | None) -> None:
         with self.db.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO feed_items VALUES (?, ?, ?)", (feed_id, item_key, source_id))
+            db.execute("INSERT INTO feed_items VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (feed_id, item_key, source_id))

@@ -1,14 +1,49 @@
-"""Sources added after start-up (fetched pages, feed items) and when each source was first seen."""
+"""Sources added after start-up (fetched pages, feed items, attachments), when each source was first seen, and
+the source change log.
+
+The change log (table ``source_changes``) lets every process that shares the state database follow what the
+others added and removed: each ``add`` and ``remove`` writes one change, in the same transaction, numbered by
+``seq`` in commit order (the writers take one serial lock, so a change with a higher number never commits
+before a lower one: a reader that saw ``seq`` N has seen every change up to N). Sources stored before the log
+existed were logged as added by its migration.
+
+    last = store.sources.latest_change()                # cheap: the highest seq, 0 for none
+    for change in store.sources.changes_since(seen):    # in seq order
+        change.op, change.scope, change.source_id       # "add" carries .source and .passages too
+
+An add whose source was removed since is left out (its ``remove`` follows), so the last change returned may
+be older than ``latest_change()``: a follower that reads everything (no ``limit``) may take the latest change
+it read before as its new position. A process sees its own changes in the log too. The log is never pruned: a
+row is a few dozen bytes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from search.models import Passage, Source
 from search.scopes import OPERATOR
 from search.store.db import Database, iso
 from search.store.errors import DuplicateError
+
+SERIAL = "sources"  # the lock that orders the change log (see the module docstring)
+
+
+class Change(BaseModel):
+    """One entry of the change log; an ``add`` carries the source and its passages as stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int
+    op: Literal["add", "remove"]
+    scope: int
+    source_id: str
+    source: Source | None = None
+    passages: list[Passage] | None = None
 
 
 class SourceRepository:
@@ -26,9 +61,9 @@ class SourceRepository:
         feed_id: int | None = None,
         scope: int = OPERATOR,
     ) -> None:
-        """Store a source of ``scope``; DuplicateError if its canonical URL or its content is already stored
-        in a library that scope sees (its own or the shared one)."""
-        with self.db.transaction() as db:
+        """Store a source of ``scope`` and log its addition; DuplicateError if its canonical URL or its content
+        is already stored in a library that scope sees (its own or the shared one)."""
+        with self.db.transaction(serial=SERIAL) as db:
             duplicate = db.execute(
                 "SELECT source_id FROM sources WHERE scope IN (?, ?) AND (content_hash = ? "
                 "OR (canonical_url IS NOT NULL AND canonical_url = ?))",
@@ -50,7 +85,10 @@ class SourceRepository:
                     iso(added_at),
                 ),
             )
-            db.execute("INSERT OR IGNORE INTO source_seen VALUES (?, ?)", (source.source_id, iso(added_at)))
+            _log(db, source.source_id, scope, "add", added_at)
+            db.execute(
+                "INSERT INTO source_seen VALUES (?, ?) ON CONFLICT DO NOTHING", (source.source_id, iso(added_at))
+            )
 
     def stored(self) -> list[tuple[Source, list[Passage], int]]:
         """Every stored source with its passages and scope, in the order they were added."""
@@ -58,29 +96,65 @@ class SourceRepository:
             rows = db.execute(
                 "SELECT source_json, passages_json, scope FROM sources ORDER BY added_at, source_id"
             ).fetchall()
-        return [
-            (
-                Source.model_validate_json(row["source_json"]),
-                [Passage.model_validate(p) for p in json.loads(row["passages_json"])],
-                row["scope"],
-            )
-            for row in rows
-        ]
+        return [(*_parsed(row), row["scope"]) for row in rows]
 
-    def remove(self, source_id: str) -> None:
-        with self.db.transaction() as db:
-            db.execute("DELETE FROM sources WHERE source_id = ?", (source_id,))
+    def remove(self, source_id: str, now: dt.datetime) -> bool:
+        """Remove a stored source and log its removal; False if it was not stored."""
+        with self.db.transaction(serial=SERIAL) as db:
+            removed = db.execute("DELETE FROM sources WHERE source_id = ? RETURNING scope", (source_id,)).fetchall()
             db.execute("DELETE FROM source_seen WHERE source_id = ?", (source_id,))
+            for row in removed:
+                _log(db, source_id, row["scope"], "remove", now)
+        return bool(removed)
+
+    def latest_change(self) -> int:
+        """The number of the latest change (0 when none): a cheap check for news from other processes."""
+        with self.db.connect() as db:
+            return db.execute("SELECT COALESCE(MAX(seq), 0) AS seq FROM source_changes").fetchone()["seq"]
+
+    def changes_since(self, seq: int, limit: int | None = None) -> list[Change]:
+        """The changes numbered above ``seq``, in order, at most ``limit`` of them; an add whose source was
+        removed since is left out (its removal follows)."""
+        query = (
+            "SELECT c.seq, c.op, c.scope, c.source_id, s.source_json, s.passages_json FROM source_changes c "
+            "LEFT JOIN sources s ON c.op = 'add' AND s.source_id = c.source_id "
+            "WHERE c.seq > ? AND (c.op = 'remove' OR s.source_id IS NOT NULL) ORDER BY c.seq"
+        )
+        args: tuple = (seq,)
+        if limit is not None:
+            query, args = query + " LIMIT ?", (seq, limit)
+        with self.db.connect() as db:
+            rows = db.execute(query, args).fetchall()
+        changes = []
+        for row in rows:
+            stored = dict(zip(("source", "passages"), _parsed(row), strict=True)) if row["op"] == "add" else {}
+            changes.append(Change(**{key: row[key] for key in ("seq", "op", "scope", "source_id")}, **stored))
+        return changes
 
     def mark_seen(self, source_ids: list[str], now: dt.datetime) -> None:
         """Record when each source was first in the library (what "new since the last digest" means)."""
         with self.db.transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO source_seen VALUES (?, ?)", [(s, iso(now)) for s in source_ids])
+            db.executemany(
+                "INSERT INTO source_seen VALUES (?, ?) ON CONFLICT DO NOTHING", [(s, iso(now)) for s in source_ids]
+            )
 
     def first_seen(self) -> dict[str, dt.datetime]:
         with self.db.connect() as db:
             rows = db.execute("SELECT source_id, first_seen FROM source_seen").fetchall()
         return {row["source_id"]: dt.datetime.fromisoformat(row["first_seen"]) for row in rows}
+
+
+def _log(db, source_id: str, scope: int, op: str, at: dt.datetime) -> None:
+    db.execute(
+        "INSERT INTO source_changes (source_id, scope, op, at) VALUES (?, ?, ?, ?)", (source_id, scope, op, iso(at))
+    )
+
+
+def _parsed(row) -> tuple[Source, list[Passage]]:
+    return (
+        Source.model_validate_json(row["source_json"]),
+        [Passage.model_validate(p) for p in json.loads(row["passages_json"])],
+    )
 
 
 def _json_list(passages: list[Passage]) -> str:

@@ -10,7 +10,7 @@ import discord
 import pytest
 import yarl
 
-from bot.app import BriefBot
+from bot.app import BriefBot, make_bot
 from bot.cli import main
 from bot.settings import Settings, open_services
 from tests.bot.fake_discord import TOKEN, FakeDiscord
@@ -72,7 +72,7 @@ async def start_bot(discord_api, make_settings):
         settings = make_settings(**overrides)
         services = await asyncio.to_thread(open_services, settings, **({"clock": wall_clock} if wall_clock else {}))
         options = {"cooldown_clock": clock} if clock else {}
-        bot = BriefBot(settings, services, guild_ready_timeout=0.01, background=background, **options)
+        bot = make_bot(settings, services, guild_ready_timeout=0.01, background=background, **options)
         bot.runner = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))
         running.append(bot)
         await asyncio.wait_for(bot.wait_until_ready(), 10)

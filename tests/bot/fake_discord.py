@@ -1,9 +1,11 @@
 """A stand-in for Discord's REST API and gateway, on 127.0.0.1, for end-to-end tests of the real client.
 
-It implements what briefbot uses: login, the gateway handshake (HELLO, IDENTIFY, READY, GUILD_CREATE,
-heartbeat ACKs), command sync, interactions (dispatch, callback, followups, @original edits) and channel
-messages. Every message body is checked against Discord's documented limits; a violation is recorded and
-answered like Discord (400, code 50035). Unknown or expired interactions get 10062, a second
+It implements what briefbot uses: login, the gateway handshake (HELLO, IDENTIFY, READY, GUILD_CREATE, heartbeat ACKs),
+command sync, interactions (dispatch, callback, followups, @original edits) and channel messages. Sharding as Discord
+does it: GET /gateway/bot recommends a shard count; an IDENTIFY with ``shard: [id, count]`` gets READY and GUILD_CREATE
+for the guilds on that shard only (``(guild_id >> 22) % count``), and an event about a guild goes to the connection of
+the guild's shard, whichever process holds it. Every message body is checked against Discord's documented limits; a
+violation is recorded and answered like Discord (400, code 50035). Unknown or expired interactions get 10062, a second
 acknowledgement 40060. Acknowledgement latency is recorded per interaction.
 """
 
@@ -34,6 +36,19 @@ ALICE = {"id": "800000000000000001", "username": "alice", "discriminator": "0", 
 BOB = {"id": "800000000000000002", "username": "bob", "discriminator": "0", "global_name": "Bob", "avatar": None}
 ACK_DEADLINE = 3.0
 EPHEMERAL = 64
+
+
+@dataclass
+class Connection:
+    """A gateway connection, once identified: the shard it serves (``[0, 1]`` when unsharded)."""
+
+    ws: web.WebSocketResponse
+    session_id: str
+    shard_id: int = 0
+    shard_count: int = 1
+
+    def serves(self, guild_id: int) -> bool:
+        return not self.ws.closed and (guild_id >> 22) % self.shard_count == self.shard_id  # Discord's formula
 
 
 @dataclass
@@ -71,6 +86,11 @@ class FakeDiscord:
         self.bodies: list[dict] = []  # every message body the bot sent, for mention checks
         self.unexpected: list[str] = []
         self.sockets: list[web.WebSocketResponse] = []
+        self.connections: list[Connection] = []  # identified or resumed, oldest first
+        self.sessions: dict[str, tuple[int, int]] = {}  # session id -> [shard id, shard count]
+        self.guilds = [GUILD_ID]  # the guilds the bot is in
+        self.recommended_shards = 1  # what GET /gateway/bot answers
+        self.slow_channels: dict[int, float] = {}  # channel -> seconds a message POST is held after it is posted
         self.identified = asyncio.Event()
         self.resumed = asyncio.Event()
         self.channels = {CHANNEL_ID}
@@ -82,7 +102,7 @@ class FakeDiscord:
 
     # -- life cycle -------------------------------------------------------------------------------------
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app)
+        self._runner = web.AppRunner(self.app, handler_cancellation=True)  # a slow answer ends with its client
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -121,13 +141,24 @@ class FakeDiscord:
                 if data["d"].get("token") != TOKEN:
                     await ws.close(code=4004, message=b"Authentication failed.")
                     break
-                await self._send(ws, "READY", self._ready())
-                await self._send(ws, "GUILD_CREATE", self._guild())
+                shard_id, shard_count = data["d"].get("shard", [0, 1])
+                if not 0 <= shard_id < shard_count:
+                    await ws.close(code=4010, message=b"Invalid shard.")
+                    break
+                connection = Connection(ws, f"session-{len(self.sessions) + 1}", shard_id, shard_count)
+                self.sessions[connection.session_id] = (shard_id, shard_count)
+                self.connections.append(connection)
+                guilds = [g for g in self.guilds if connection.serves(g)]
+                await self._send(ws, "READY", self._ready(connection, guilds))
+                for guild in guilds:
+                    await self._send(ws, "GUILD_CREATE", self._guild(guild))
                 self.identified.set()
             elif data["op"] == 6:  # RESUME after a reconnect: same session, missed events would be replayed
-                if data["d"].get("token") != TOKEN or data["d"].get("session_id") != "session-1":
+                session = data["d"].get("session_id")
+                if data["d"].get("token") != TOKEN or session not in self.sessions:
                     await ws.send_str(json.dumps({"op": 9, "d": False}))
                     continue
+                self.connections.append(Connection(ws, session, *self.sessions[session]))
                 await self._send(ws, "RESUMED", {})
                 self.resumed.set()
         return ws
@@ -137,7 +168,14 @@ class FakeDiscord:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 
     async def dispatch(self, event: str, data: dict) -> None:
-        await self._send(self.sockets[-1], event, data)
+        """Send ``event`` on the newest open connection of the shard of the guild it concerns."""
+        guild = int(data.get("guild_id") or GUILD_ID)
+        connection = next(c for c in reversed(self.connections) if c.serves(guild))
+        await self._send(connection.ws, event, data)
+
+    def shard_connections(self) -> set[tuple[int, int]]:
+        """(shard id, shard count) of every open connection."""
+        return {(c.shard_id, c.shard_count) for c in self.connections if not c.ws.closed}
 
     async def ask_to_reconnect(self, timeout: float = 10) -> None:
         """Send op 7 RECONNECT, as Discord does, and wait until the client has resumed on a new socket."""
@@ -145,29 +183,29 @@ class FakeDiscord:
         await self.sockets[-1].send_str(json.dumps({"op": 7, "d": None}))
         await asyncio.wait_for(self.resumed.wait(), timeout)
 
-    def _ready(self) -> dict:
+    def _ready(self, connection: Connection, guilds: list[int]) -> dict:
         return {
             "v": 10,
             "user": BOT_USER,
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-            "session_id": "session-1",
+            "guilds": [{"id": str(guild), "unavailable": True} for guild in guilds],
+            "session_id": connection.session_id,
             "resume_gateway_url": self.gateway_url,
-            "shard": [0, 1],
+            "shard": [connection.shard_id, connection.shard_count],
             "application": {"id": str(APP_ID), "flags": 0},
             "private_channels": [],
             "relationships": [],
         }
 
-    def _guild(self) -> dict:
+    def _guild(self, guild: int) -> dict:
         return {
-            "id": str(GUILD_ID),
+            "id": str(guild),
             "name": "Policy team",
             "owner_id": ALICE["id"],
             "icon": None,
             "features": [],
             "roles": [
                 {
-                    "id": str(GUILD_ID),
+                    "id": str(guild),
                     "name": "@everyone",
                     "permissions": "0",
                     "position": 0,
@@ -184,7 +222,7 @@ class FakeDiscord:
                     "type": 0,
                     "name": f"research-{i}",
                     "position": i,
-                    "guild_id": str(GUILD_ID),
+                    "guild_id": str(guild),
                     "permission_overwrites": [],
                     "nsfw": False,
                 }
@@ -225,6 +263,9 @@ class FakeDiscord:
             return _json({"message": "401: Unauthorized", "code": 0}, 401)
         if path == "/users/@me":
             return _json(BOT_USER)
+        if path == "/gateway/bot":
+            limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+            return _json({"url": self.gateway_url, "shards": self.recommended_shards, "session_start_limit": limit})
         if path == "/oauth2/applications/@me":
             return _json(
                 {
@@ -273,6 +314,7 @@ class FakeDiscord:
                 return _invalid(problems)
             message = self._message(body, channel)
             self.channel_messages.append(message)
+            await asyncio.sleep(self.slow_channels.get(channel, 0))  # posted, but the answer is late
             return _json(message)
         self.unexpected.append(f"{request.method} {path}")
         return _json({"message": "404: Not Found", "code": 0}, 404)

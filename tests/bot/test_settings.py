@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 from tests.conftest import ROOT
 
 
@@ -43,3 +43,34 @@ def test_the_token_is_secret(clean_env):
     settings = Settings()
     assert settings.discord_token.get_secret_value() == "abc.def.ghi"
     assert "abc.def.ghi" not in repr(settings) and "abc.def.ghi" not in str(settings.model_dump())
+
+
+def test_shard_settings(clean_env, capsys):
+    (clean_env / ".env").write_text("SHARD_COUNT=4\nSHARD_IDS=3, 1\n")
+    settings = Settings()
+    assert settings.shards.count == 4 and settings.shards.ids == {1, 3}
+    (clean_env / ".env").write_text("SHARD_COUNT=auto\n")
+    assert Settings().shard_count == "auto" and Settings().shards is None
+    (clean_env / ".env").write_text("SHARD_COUNT=\nSHARD_IDS=\n")
+    assert Settings().shard_count is None and Settings().shards is None
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ("SHARD_COUNT=0", "SHARD_COUNT (must be a number of shards, at least 1, or auto (not '0'))"),
+        ("SHARD_COUNT=two", "SHARD_COUNT (must be a number of shards, at least 1, or auto (not 'two'))"),
+        ("SHARD_COUNT=2\nSHARD_IDS=0;1", "SHARD_IDS (must be shard numbers separated by commas, e.g. 0,1 (not '0;1'))"),
+        ("SHARD_COUNT=2\nSHARD_IDS=1,2,5", "SHARD_IDS 2, 5 outside 0–1 (SHARD_COUNT is 2)"),
+        ("SHARD_COUNT=2\nSHARD_IDS=1,1", "SHARD_IDS names a shard twice"),
+        ("SHARD_IDS=1", "SHARD_IDS needs SHARD_COUNT as a number: the shards of all processes together"),
+        (
+            "SHARD_COUNT=auto\nSHARD_IDS=1",
+            "SHARD_IDS needs SHARD_COUNT as a number: the shards of all processes together",
+        ),
+    ],
+)
+def test_bad_shard_settings_are_one_clear_line(clean_env, capsys, lines, message):
+    (clean_env / ".env").write_text(lines + "\n")
+    assert load_settings() is None
+    assert capsys.readouterr().err == f"briefbot: invalid setting(s) in the environment or .env: {message}\n"

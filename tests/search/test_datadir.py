@@ -130,8 +130,8 @@ async def test_background_work_pauses_while_the_data_directory_is_read_only(data
 
 def test_saved_searches_live_in_memory_when_nothing_can_be_written(data):
     from bot.saved_searches import SavedSearches
-    from search.store import Database
+    from search.store import SQLiteDatabase
 
-    saved = SavedSearches(Database(data / "briefbot.sqlite3", read_only=True))
+    saved = SavedSearches(SQLiteDatabase(data / "briefbot.sqlite3", read_only=True))
     key = saved.save({"query": "kestrel", "page": 2})
     assert saved.load(key) == {"query": "kestrel", "page": 2}

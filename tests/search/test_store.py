@@ -6,11 +6,12 @@ import subprocess
 import sys
 import time
 
+import psycopg
 import pytest
 
 from bot.saved_searches import SavedSearches
 from search.models import Passage, Source
-from search.store import MIGRATIONS, Database, DuplicateError, Store
+from search.store import MIGRATIONS, POSTGRES_MIGRATIONS, DuplicateError, Store
 
 NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
 
@@ -34,25 +35,25 @@ def test_a_database_at_an_older_version_is_upgraded_and_keeps_its_rows(tmp_path)
     assert store.feeds.all() == []
 
 
-def test_saved_searches_round_trip_with_stable_keys(tmp_path):
-    saved = SavedSearches(Database(tmp_path / "s.sqlite3"))
+def test_saved_searches_round_trip_with_stable_keys(store, state_target):
+    saved = SavedSearches(store.db)
     params = {"query": "THAAD", "limit": 5, "source": None}
     key = saved.save(params)
     assert key == saved.save(dict(reversed(params.items()))) and len(key) == 16
-    assert SavedSearches(Database(tmp_path / "s.sqlite3")).load(key) == params
+    reopened = Store(state_target)
+    assert SavedSearches(reopened.db).load(key) == params
     assert saved.load("missing") is None
+    reopened.close()
 
 
-def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
-    database = Database(tmp_path / "s.sqlite3")
-    with pytest.raises(RuntimeError), database.transaction() as db:
+def test_a_failed_transaction_leaves_nothing_behind(store):
+    with pytest.raises(RuntimeError), store.db.transaction() as db:
         db.execute("INSERT INTO saved_queries (key, params) VALUES ('k', '{}')")
         raise RuntimeError("power cut")
-    assert SavedSearches(database).load("k") is None
+    assert SavedSearches(store.db).load("k") is None
 
 
-def test_rows_map_to_models_by_column_name(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_rows_map_to_models_by_column_name(store):
     feed = store.feeds.add("https://example.org/feed", "cli", NOW)
     assert (feed.url, feed.next_poll, feed.failures, feed.items) == ("https://example.org/feed", NOW, 0, 0)
     store.feeds.record_poll(feed.id, NOW, NOW + dt.timedelta(hours=1), etag='"v1"', new_items=3)
@@ -68,8 +69,14 @@ def test_rows_map_to_models_by_column_name(tmp_path):
         store.feeds.add("https://example.org/feed", None, NOW)
 
 
-def test_a_stored_source_comes_back_with_its_passages_and_is_never_stored_twice(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_discord_ids_beyond_32_bits_are_kept(store):
+    guild, channel = 1_234_567_890_123_456_789, 987_654_321_098_765_432
+    subscription = _subscribe(store, guild_id=guild, channel_id=channel)
+    assert (subscription.guild_id, subscription.channel_id) == (guild, channel)
+    assert store.feeds.add("https://example.org/feed", None, NOW, scope=guild).scope == guild
+
+
+def test_a_stored_source_comes_back_with_its_passages_and_is_never_stored_twice(store):
     source = Source(source_id="web-1", origin="https://x.org/a", format="html", text="Alpha beta.")
     passages = [Passage(passage_id="web-1:p1", source_id="web-1", ordinal=1, text="Alpha beta.", start=0, end=11)]
     store.sources.add(source, passages, content_hash="h", canonical_url="https://x.org/a", added_at=NOW)
@@ -80,15 +87,14 @@ def test_a_stored_source_comes_back_with_its_passages_and_is_never_stored_twice(
     assert error.value.existing == "web-1"
 
 
-def _subscribe(store, frequency="daily", weekday=None, channel_id=2):
+def _subscribe(store, frequency="daily", weekday=None, channel_id=2, guild_id=1):
     return store.digests.subscribe(
-        guild_id=1, channel_id=channel_id, time=dt.time(8), timezone="UTC", topics=[], quiet=False, created_by=None,
-        now=NOW, frequency=frequency, weekday=weekday,
+        guild_id=guild_id, channel_id=channel_id, time=dt.time(8), timezone="UTC", topics=[], quiet=False,
+        created_by=None, now=NOW, frequency=frequency, weekday=weekday,
     )  # fmt: skip
 
 
-def test_one_channel_gets_a_daily_and_weekly_digests_at_one_time_but_never_the_same_one_twice(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_one_channel_gets_a_daily_and_weekly_digests_at_one_time_but_never_the_same_one_twice(store):
     daily, monday, friday = _subscribe(store), _subscribe(store, "weekly", 0), _subscribe(store, "weekly", 4)
     assert [(s.frequency, s.weekday) for s in (daily, monday, friday)] == [
         ("daily", None),
@@ -153,3 +159,61 @@ def test_a_killed_writer_loses_nothing_committed_and_corrupts_nothing(tmp_path):
     survivors = Store(path).digests.subscriptions()
     assert len(survivors) >= seen and all(s.topics == ["x"] * 50 for s in survivors)
     assert sorted(s.channel_id for s in survivors) == list(range(len(survivors)))  # no gaps, no half rows
+
+
+def _sqlite_schema(path) -> dict[str, set[str]]:
+    with sqlite3.connect(path) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: {row[1] for row in db.execute(f"PRAGMA table_info({t})")} for t in tables if t != "sqlite_sequence"}
+
+
+def _postgres_schema(url) -> dict[str, set[str]]:
+    with psycopg.connect(url) as db:
+        rows = db.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name <> 'schema_version'"
+        ).fetchall()
+    schema: dict[str, set[str]] = {}
+    for table, column in rows:
+        schema.setdefault(table, set()).add(column)
+    return schema
+
+
+def test_a_fresh_postgres_database_gets_the_same_tables_and_columns_as_sqlite(tmp_path, postgres_url):
+    Store(tmp_path / "s.sqlite3").close()
+    store = Store(postgres_url)
+    assert store.db.schema_version == len(POSTGRES_MIGRATIONS)
+    assert _postgres_schema(postgres_url) == _sqlite_schema(tmp_path / "s.sqlite3")
+    store.close()
+    reopened = Store(postgres_url)  # migrating again changes nothing
+    assert reopened.db.schema_version == len(POSTGRES_MIGRATIONS) and reopened.feeds.all() == []
+    reopened.close()
+
+
+MIGRATE = "import sys; from search.store import Store; Store(sys.argv[1]).close(); print('migrated')"
+
+
+def test_processes_starting_together_migrate_a_postgres_database_once(postgres_url):
+    """Both processes wait on the migration lock (held here meanwhile), then one migrates and the other finds
+    the schema up to date; neither fails."""
+    from search.store.postgres import lock_key
+
+    with psycopg.connect(postgres_url, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("migrations"),))
+        starters = [
+            subprocess.Popen([sys.executable, "-c", MIGRATE, postgres_url], stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        deadline = time.monotonic() + 30
+        waiting = 0
+        while waiting < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            waiting = holder.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            ).fetchone()[0]
+        holder.execute("SELECT pg_advisory_unlock(%s)", (lock_key("migrations"),))
+    outputs = [starter.communicate(timeout=60)[0] for starter in starters]
+    assert waiting == 2
+    assert [starter.returncode for starter in starters] == [0, 0] and outputs == ["migrated\n"] * 2
+    with psycopg.connect(postgres_url) as db:
+        assert db.execute("SELECT version FROM schema_version").fetchall() == [(len(POSTGRES_MIGRATIONS),)]
