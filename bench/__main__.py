@@ -6,6 +6,7 @@
     python -m bench library                          # the product path at 1k-100k articles (bench.library)
     python -m bench ranking                          # the cost of feedback and proximity (bench.ranking)
     python -m bench scopes                           # what per-server scopes cost a search (bench.scopes)
+    python -m bench claims                           # digest and feed claims/s, PostgreSQL vs SQLite (bench.claims)
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.scopes import main as scopes_main
 
         return scopes_main(argv[1:])
+    if argv[:1] == ["claims"]:
+        from bench.claims import main as claims_main
+
+        return claims_main(argv[1:])
     if argv[:1] == ["ranking"]:
         from bench.ranking import main as ranking_main
 
