@@ -40,7 +40,7 @@ def main() -> int:
     from bot.settings import open_services
 
     try:
-        services = open_services(settings, progress=True)
+        services = open_services(settings, progress=True, reranker=settings.reranker())
     except (FileNotFoundError, DataDirError, StoreUnavailableError) as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1

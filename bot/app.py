@@ -114,6 +114,8 @@ class BriefBot(commands.Bot):
         gc.freeze()
         warm = asyncio.create_task(asyncio.to_thread(warm_korean)) if holds_korean(self.services.library) else None
         pool = asyncio.create_task(asyncio.to_thread(prepare_workers))  # before the gateway connects
+        reranker = self.services.library.reranker
+        encoder = asyncio.create_task(asyncio.to_thread(reranker.ready)) if reranker else None
         for cog in self._cogs():
             await self.add_cog(cog)
             self.add_dynamic_items(*getattr(cog, "dynamic_items", ()))
@@ -121,6 +123,9 @@ class BriefBot(commands.Bot):
         if warm:  # loaded before the gateway connects, while nothing waits on the event loop
             await warm
         await pool
+        if encoder:  # the semantic model (seconds to load), before the first /search needs it; its many
+            await encoder  # objects, too, are kept out of the collector's full passes
+            gc.freeze()
         if self.background:
             for loop in self.loops:
                 loop.start()

@@ -33,6 +33,7 @@ from search.ingest import IngestError
 from search.language import LANGUAGES
 from search.library import MAX_LIMIT
 from search.markup import terminal_json, terminal_safe
+from search.rerank import Reranker
 from search.scopes import ALL_SERVERS, OPERATOR
 from search.services import Services
 
@@ -147,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="published on or after")
     search.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="published on or before")
     search.add_argument("--language", choices=list(LANGUAGES), help="only sources in this language")
+    search.add_argument(
+        "--rerank",
+        action="store_true",
+        help='rerank by meaning (the "semantic" extra; loading its model takes seconds; the bot does it by default)',
+    )
 
     brief = commands.add_parser("brief", parents=[common], help="a briefing of verbatim, cited sentences")
     brief.add_argument("topic", help="what the briefing is about")
@@ -243,6 +249,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         progress=args.command == "index",
         force_rebuild=args.command == "index" and args.rebuild,
         quick_scan=args.command in QUICK_SCAN_COMMANDS,
+        reranker=Reranker() if getattr(args, "rerank", False) else None,
     )
     library = services.library
     server = args.server if args.server is not None else settings.briefbot_server

@@ -18,6 +18,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from search.fetch import FetchPolicy
 from search.library import Library, utc_now
+from search.rerank import Reranker
+from search.rerank import available as rerank_available
 from search.services import Services
 from search.shards import ShardSet
 from search.store.db import POSTGRES_SCHEMES
@@ -54,6 +56,9 @@ class Settings(BaseSettings):
     )
     shard_ids: Annotated[list[int] | None, NoDecode] = Field(
         default=None, description="comma-separated shards this process runs (default: all of SHARD_COUNT)"
+    )
+    rerank: Literal["auto", "off"] = Field(
+        default="auto", description='semantic reranking of /search: auto = on when the "semantic" extra is installed'
     )
 
     @field_validator("log_level")
@@ -134,6 +139,10 @@ class Settings(BaseSettings):
             connect_timeout=min(5.0, timeout),
         )
 
+    def reranker(self) -> Reranker | None:
+        """The bot's semantic reranker (search.rerank), or None when RERANK=off or the extra is missing."""
+        return Reranker() if self.rerank == "auto" and rerank_available() else None
+
     @property
     def digest_grace(self) -> dt.timedelta:
         return dt.timedelta(hours=self.digest_grace_hours)
@@ -152,9 +161,10 @@ def open_services(
     progress: bool = False,
     force_rebuild: bool = False,
     quick_scan: bool = False,
+    reranker: Reranker | None = None,
 ) -> Services:
     """Open the library (blocking: loads or builds the index) and the services over it, on one clock
-    (``quick_scan``: see ``Library.open``)."""
+    (``quick_scan``: see ``Library.open``; ``reranker``: semantic reranking of searches, or None)."""
     os.environ["PDF_MAX_PAGES"] = str(settings.pdf_max_pages)  # read by search.pdf, in parsing workers too
     library = Library(
         seeds_dir or settings.seeds_dir,
@@ -162,6 +172,7 @@ def open_services(
         progress=progress,
         clock=clock,
         database_url=settings.database_url.get_secret_value() if settings.database_url else None,
+        reranker=reranker,
     ).open(force_rebuild=force_rebuild, quick_scan=quick_scan)
     return Services.over(
         library,

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from bot.cli import main as cli_main
-from tests.conftest import CRANFIELD, SEEDS
+from search.rerank import available as rerank_available
+from tests.conftest import CRANFIELD, SEEDS, full_id
 
 SEARCH_HIT_KEYS = {"rank", "passage_id", "source_id", "title", "url", "published", "score", "text", "snippet"}
 SOURCE_KEYS = {"source_id", "title", "url", "author", "outlet", "published", "passages", "words"}
@@ -34,6 +35,15 @@ def test_search_json_contract(cli):
     for rank, hit in enumerate(data["hits"], 1):
         assert set(hit) >= SEARCH_HIT_KEYS and hit["rank"] == rank
         assert isinstance(hit["score"], float) and hit["published"] in (None, "2024-03-26", "2014-10-09")
+
+
+def test_search_rerank_finds_an_answer_in_other_words(cli):
+    if not rerank_available():
+        pytest.skip('needs the "semantic" extra: pip install -e ".[semantic]"')
+    query = "security dilemma North Korea"  # answered by "insecurity about regime survival" (004 p5)
+    hits = [json.loads(cli("search", query, "--json", *flag)[1])["hits"] for flag in ((), ("--rerank",))]
+    lexical, reranked = ({hit["passage_id"] for hit in h} for h in hits)
+    assert full_id("004:p5") in reranked - lexical
 
 
 def test_search_filters(cli):
@@ -273,7 +283,8 @@ def test_a_search_loads_no_fetching_feed_or_pdf_module(tmp_path):
     script = (
         "import sys; from bot.cli import main; "
         f"code = main(['search', 'THAAD', '--json', '--seeds', {str(SEEDS)!r}, '--data', {str(tmp_path)!r}]); "
-        "print(sorted(m for m in ('aiohttp', 'feedparser', 'pypdf', 'json_repair') if m in sys.modules))"
+        "print(sorted(m for m in ('aiohttp', 'feedparser', 'pypdf', 'json_repair', 'torch', 'sentence_transformers')"
+        " if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr

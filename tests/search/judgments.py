@@ -4,6 +4,16 @@
 Passage ids abbreviate the seed file: "002:p6" is "002_ec1278886a36e2bd:p6".
 """
 
+import math
+
+
+def ndcg_at(ranked: list[str], grades: dict[str, int], k: int) -> float:
+    """nDCG@k with graded gains 2^g − 1 (``ranked`` and ``grades`` use the same ids)."""
+    dcg = sum((2 ** grades.get(pid, 0) - 1) / math.log2(i + 2) for i, pid in enumerate(ranked[:k]))
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    return dcg / sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+
+
 JUDGMENTS: dict[str, dict[str, int]] = {
     "THAAD deployment": {"002:p6": 2, "002:p7": 2},
     "comfort women": {"002:p8": 2, "003:p7": 2},

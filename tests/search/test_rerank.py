@@ -1,0 +1,101 @@
+"""Semantic reranking (search.rerank): it moves answers phrased in other words up, and without its model
+search goes on lexically."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from bot.settings import Settings
+from search.library import Library
+from search.rerank import Reranker, RerankSettings, RerankUnavailable, blend
+from tests.conftest import SEEDS, full_id
+from tests.search.judgments import PARAPHRASE_JUDGMENTS, ndcg_at
+
+QUERY = "security dilemma North Korea"  # its answer speaks of "insecurity about regime survival"
+
+
+class CountingEncoder:
+    """A stand-in encoder: letter counts, normalised; records what it was asked to encode."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts):
+        self.calls.append(list(texts))
+        rows = np.zeros((len(texts), 26), np.float32)
+        for i, text in enumerate(texts):
+            for ch in text.lower():
+                if "a" <= ch <= "z":
+                    rows[i, ord(ch) - 97] += 1
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+def ids(library: Library, query: str) -> list[str]:
+    return [hit.passage_id for hit in library.search(query, limit=5).hits]
+
+
+def test_reranking_moves_a_paraphrased_answer_into_the_top_five(library, reranked_library):
+    grades = {full_id(short): grade for short, grade in PARAPHRASE_JUDGMENTS[QUERY].items()}
+    lexical, reranked = ids(library, QUERY), ids(reranked_library, QUERY)
+    assert full_id("004:p5") not in lexical and full_id("004:p5") in reranked
+    assert ndcg_at(reranked, grades, 5) > ndcg_at(lexical, grades, 5)
+
+
+def test_the_encoder_gives_normalised_embeddings_closer_for_related_texts(reranker):
+    rows = reranker.embeddings(["defense cost sharing", "financial contributions from allies", "a recipe for soup"])
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1, atol=1e-5)
+    assert rows[0] @ rows[1] > rows[0] @ rows[2] + 0.1
+
+
+def test_without_the_model_search_is_lexical_with_one_warning(library, tmp_path, caplog):
+    def missing():
+        raise RerankUnavailable("the semantic extra is not installed")
+
+    broken = Library(SEEDS, tmp_path, reranker=Reranker(encoder=missing)).open()
+    with caplog.at_level(logging.WARNING, logger="search.rerank"):
+        for query in (QUERY, "THAAD deployment"):
+            assert ids(broken, query) == ids(library, query)
+    warnings = [record.getMessage() for record in caplog.records]
+    assert warnings == ["semantic reranking is off: the semantic extra is not installed"]
+
+
+def test_passage_embeddings_are_cached_and_the_cache_is_bounded():
+    encoder = CountingEncoder()
+    reranker = Reranker(encoder=lambda: encoder, cache_size=2)
+    reranker.embeddings(["alpha", "beta"])
+    reranker.embeddings(["beta", "alpha"])
+    assert encoder.calls == [["alpha", "beta"]]
+    reranker.embeddings(["gamma"])  # evicts the least recently used: "beta" ("alpha" was asked for last)
+    reranker.embeddings(["alpha", "beta"])
+    assert encoder.calls == [["alpha", "beta"], ["gamma"], ["beta"]]
+
+
+def test_only_the_first_depth_candidates_are_reranked():
+    reranker = Reranker(RerankSettings(weight=1.0, depth=2), encoder=CountingEncoder)
+    texts = {1: "zzz", 2: "query", 3: "query"}
+    ranked = [(1, 3.0), (2, 2.0), (3, 1.0)]
+    assert [doc for doc, _ in reranker.rerank("query", ranked, texts.__getitem__)] == [2, 1, 3]
+
+
+def test_blend_mixes_the_normalised_score_and_the_cosine():
+    ranked = [(7, 10.0), (8, 5.0)]
+    assert blend(ranked, np.array([0.0, 1.0]), 0.0) == [(7, 1.0), (8, 0.5)]
+    assert blend(ranked, np.array([0.0, 1.0]), 0.5) == [(8, 0.75), (7, 0.5)]
+    assert blend(ranked, np.array([0.2, 0.2]), 0.5)[0][0] == 7  # ties keep the lexical order
+
+
+@pytest.mark.parametrize(
+    ("value", "installed", "on"), [("auto", True, True), ("auto", False, False), ("off", True, False)]
+)
+def test_the_rerank_setting_is_on_by_default_when_the_extra_is_installed(monkeypatch, value, installed, on):
+    monkeypatch.setattr("bot.settings.rerank_available", lambda: installed)
+    assert (Settings(rerank=value, _env_file=None).reranker() is not None) is on
+
+
+def test_a_bad_rerank_setting_is_refused(monkeypatch):
+    monkeypatch.setenv("RERANK", "sometimes")
+    with pytest.raises(ValueError, match="rerank"):
+        Settings(_env_file=None)
