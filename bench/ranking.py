@@ -25,6 +25,7 @@ from search.ranking import DEFAULT_SETTINGS, RankingSettings, rank
 VARIANTS = {
     "bm25 (index.search)": None,
     "default: field + feedback": DEFAULT_SETTINGS,
+    "default, second search not pruned (before)": RankingSettings(prune_above_postings=None),
     "feedback without the df cap": RankingSettings(feedback_max_df=1.0),
     "proximity only": RankingSettings(feedback_docs=0, proximity_weight=0.5),
     "feedback + proximity": RankingSettings(proximity_weight=0.5),

@@ -148,6 +148,7 @@ def test_save_and_load_round_trip(tmp_path, index):
         "indptr.npy",
         "keys.json",
         "manifest.json",
+        "max_tf.npy",
         "tfs.npy",
         "validated.json",
         "vocab.json",
@@ -156,7 +157,7 @@ def test_save_and_load_round_trip(tmp_path, index):
 
 def test_no_pickles_on_disk(tmp_path, index):
     index.save(tmp_path / "ix")
-    for name in ("doc_ids", "doc_len", "indptr", "tfs"):
+    for name in ("doc_ids", "doc_len", "indptr", "max_tf", "tfs"):
         np.load(tmp_path / "ix" / f"{name}.npy", allow_pickle=False)
 
 
