@@ -151,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     print(table(rows, args.rounds))
-    return 1 if any(row["digest_duplicates"] or row["feed_duplicates"] for row in rows) else 0
+    failures = ("digest_duplicates", "digest_missed", "feed_duplicates", "feed_missed")
+    return 1 if any(row[key] for row in rows for key in failures) else 0
 
 
 if __name__ == "__main__":

@@ -32,12 +32,12 @@ def test_an_unreachable_database_is_one_line_with_the_password_masked(cli, monke
     monkeypatch.setenv("DATABASE_URL", url)
     code, out, err = cli("search", "THAAD")
     assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
-    assert err.startswith("briefbot: cannot reach the state database postgresql://briefbot:***@127.0.0.1:")
+    assert err.startswith("briefbot: cannot connect to the state database postgresql://briefbot:***@127.0.0.1:")
     assert "s3cret" not in err and "Traceback" not in err
     monkeypatch.setenv("DISCORD_TOKEN", TOKEN)  # the bot says the same before it connects to Discord
     assert bot_main() == 1
     err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1 and "cannot reach the state database" in err and "s3cret" not in err
+    assert len(err.strip().splitlines()) == 1 and "cannot connect to the state database" in err and "s3cret" not in err
 
 
 def test_a_database_url_that_is_not_postgresql_is_a_bad_setting(cli, monkeypatch):
