@@ -7,6 +7,7 @@
     python -m bench ranking                          # the cost of feedback and proximity (bench.ranking)
     python -m bench semantic                         # semantic reranking: quality and cost (bench.semantic)
     python -m bench scopes                           # what per-server scopes cost a search (bench.scopes)
+    python -m bench claims                           # digest and feed claims/s, PostgreSQL vs SQLite (bench.claims)
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.scopes import main as scopes_main
 
         return scopes_main(argv[1:])
+    if argv[:1] == ["claims"]:
+        from bench.claims import main as claims_main
+
+        return claims_main(argv[1:])
     if argv[:1] == ["semantic"]:
         from bench.semantic import main as semantic_main
 

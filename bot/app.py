@@ -76,14 +76,16 @@ class BriefBot(commands.Bot):
         """``cooldown_clock`` drives the per-user cooldowns (monotonic seconds); ``background`` starts the cogs'
         loops (tests run a round by hand instead); ``client_options`` go to discord.py (e.g.
         guild_ready_timeout)."""
-        # No gateway intents: interactions arrive regardless, and nothing here needs the guild cache.
+        # No gateway intents: interactions arrive regardless, and nothing here needs the guild cache. Without the
+        # Guilds intent Discord sends no GUILD_CREATE, so waiting for them after READY (discord.py waits 2 s by
+        # default) would only hold back the background loops, which start once the bot is ready.
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.none(),
             allowed_mentions=NO_MENTIONS,
             tree_cls=BriefTree,
             help_command=None,
-            **client_options,
+            **{"guild_ready_timeout": 0, **client_options},
         )
         self.settings = settings
         self.services = services

@@ -216,6 +216,16 @@ class CorpusStore:
             found.update(name for (name,) in self._db().execute(query, (source_id,)))
         return found
 
+    def live_row(self, source_id: str) -> Row | None:
+        """The live row of a source that comes from no file, if there is one (a process sharing this store may
+        have added it)."""
+        query = (
+            "SELECT number, source_id, passages, day, language, state = 0, scope FROM sources "
+            "WHERE source_id = ? AND state = 0 AND file IS NULL"
+        )
+        row = self._db().execute(query, (source_id,)).fetchone()
+        return Row._make(row) if row else None
+
     def _load_source(self, number: int) -> Source:
         row = self._db().execute("SELECT meta, text FROM sources WHERE number = ?", (number,)).fetchone()
         if row is None:

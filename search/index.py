@@ -16,6 +16,9 @@ frequencies per segment and applies the global N, df and avgdl at query time. Ne
 extra segment (``extended``) and are searchable at once with exact statistics; ``merged`` folds segments
 together. Both return a new index and leave the old one untouched, so a search never sees half an update.
 
+Each segment also keeps every term's largest term frequency (``max_tf``), so a term's score has an upper
+bound without reading its postings: ``search.pruning`` uses it to skip documents that cannot reach the top k.
+
 On disk an index is a directory: ``manifest.json`` (format, parameters, analyzer settings, counts,
 fingerprint) and plain ``.npy`` arrays plus JSON lists, never pickles. ``save`` writes to a temporary
 directory and renames it into place, so a reader sees the old index or the new one, never half of one.
@@ -31,24 +34,26 @@ import tempfile
 import uuid
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from search.index_files import (
+    ARRAYS,
     LazyStrings,
     check_segment,
     read_manifest,
     read_strings,
     saving,
     stamped,
+    term_maxima,
     write_stamp,
 )
 
 FORMAT = "briefbot-bm25"
-FORMAT_VERSION = 2  # 2: title and heading field terms
+FORMAT_VERSION = 3  # 2: title and heading field terms; 3: max_tf per term
 FIELD_PREFIX = "\u00a7"  # "§": marks a field term; never part of an analyzer's term
 DEFAULT_FIELD_WEIGHT = 0.35  # tuned on half of Cranfield's queries (docs/ranking.md)
 _BUILD_CHUNK_TOKENS = 8_000_000
@@ -61,17 +66,25 @@ class IndexFormatError(RuntimeError):
 
 
 class Segment:
-    """An immutable set of documents: CSR postings (term -> doc ids, term frequencies) and doc lengths."""
+    """An immutable set of documents: CSR postings (term -> doc ids, term frequencies), doc lengths and each
+    term's largest term frequency (computed when not given)."""
 
     def __init__(
-        self, vocab: list[str], indptr: np.ndarray, doc_ids: np.ndarray, tfs: np.ndarray, doc_len: np.ndarray
+        self,
+        vocab: list[str],
+        indptr: np.ndarray,
+        doc_ids: np.ndarray,
+        tfs: np.ndarray,
+        doc_len: np.ndarray,
+        max_tf: np.ndarray | None = None,
     ) -> None:
         self.vocab = vocab
         self.term_ids = {term: i for i, term in enumerate(vocab)}
-        self.indptr = indptr
-        self.doc_ids = doc_ids
-        self.tfs = tfs
+        # plain views of memory-mapped arrays: slicing a np.memmap costs microseconds a time in Python
+        self.indptr, self.doc_ids, self.tfs = np.asarray(indptr), np.asarray(doc_ids), np.asarray(tfs)
         self.doc_len = doc_len
+        self.max_tf = np.asarray(max_tf) if max_tf is not None else term_maxima(self.indptr, self.tfs)
+        self._in_range: set[int] = set()  # terms whose postings were checked (once per term, not per query)
 
     @property
     def n_docs(self) -> int:
@@ -129,13 +142,16 @@ class Segment:
         return cls(vocab, indptr, doc_ids, tfs, doc_len)
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The term's (doc ids, term frequencies), doc ids ascending, or None."""
         i = self.term_ids.get(term)
         if i is None:
             return None
         lo, hi = self.indptr[i], self.indptr[i + 1]
         ids = self.doc_ids[lo:hi]
-        if len(ids) and (ids.min() < 0 or ids.max() >= self.n_docs):  # a saved index damaged after its check
-            raise IndexFormatError(DAMAGED)
+        if i not in self._in_range:  # a saved index damaged after its check
+            if len(ids) and (ids.min() < 0 or ids.max() >= self.n_docs):
+                raise IndexFormatError(DAMAGED)
+            self._in_range.add(i)
         return ids, self.tfs[lo:hi]
 
     def doc_freq(self, term: str) -> int:
@@ -151,6 +167,16 @@ class Segment:
         terms = np.repeat(term_map, counts)
         order = np.argsort(terms.astype(np.int64) << 32 | docs, kind="stable")
         return _Part(np.bincount(terms, minlength=len(term_map)), docs[order], np.asarray(self.tfs)[order])
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One scored term of a query: a body or field term, its weight (query weight times idf) and whether its
+    term frequencies are normalised by the document's length (body terms)."""
+
+    term: str
+    weight: np.float32
+    normalise: bool
 
 
 @dataclass
@@ -214,6 +240,7 @@ class BM25Index:
         self.avgdl = float(doc_len.mean()) if self.n_docs else 0.0
         denominator = self.avgdl or 1.0
         self._length_norm = (self.k1 * (1 - self.b + self.b * doc_len / denominator)).astype(np.float32)
+        self._shortest_norm = float(self._length_norm.min()) if self.n_docs else self.k1
 
     # -- growing (copy-on-write: the index a search holds never changes under it) ------------------------
     def extended(self, docs: Iterable[tuple[str, Sequence[str]]]) -> BM25Index:
@@ -260,34 +287,61 @@ class BM25Index:
         df = self.doc_freq(term)
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
+    def clauses(
+        self, terms: Sequence[str] | Mapping[str, float], *, field_weight: float = DEFAULT_FIELD_WEIGHT
+    ) -> list[Clause]:
+        """The scored terms of a query, in scoring order: each query term in the body, then in the title/heading
+        field (times ``field_weight``); a repeated term counts again, a mapping gives each term a weight.
+        Terms no document holds are left out."""
+        weights = terms if isinstance(terms, Mapping) else Counter(terms)
+        clauses = []
+        for term, weight in weights.items():
+            for scored, w, normalise in ((term, weight, True), (FIELD_PREFIX + term, weight * field_weight, False)):
+                df = self.doc_freq(scored) if w else 0
+                if df:
+                    idf = math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+                    clauses.append(Clause(scored, np.float32(w * idf), normalise))
+        return clauses
+
     def scores(
         self, terms: Sequence[str] | Mapping[str, float], *, field_weight: float = DEFAULT_FIELD_WEIGHT
     ) -> np.ndarray:
         """BM25 score of every document for the query terms (a repeated term counts again; a mapping gives
         each term a weight), plus ``field_weight`` times the score of the same terms in the title/heading field."""
         scores = np.zeros(self.n_docs, dtype=np.float32)
-        weights = terms if isinstance(terms, Mapping) else Counter(terms)
-        for term, weight in weights.items():
-            self._accumulate(scores, term, weight, normalise_length=True)
-            if field_weight:
-                self._accumulate(scores, FIELD_PREFIX + term, weight * field_weight, normalise_length=False)
+        for clause in self.clauses(terms, field_weight=field_weight):
+            for ids, tfs in self.postings(clause.term):
+                np.add.at(scores, ids, self.impacts(clause, ids, tfs))  # ufunc.at: 2-4x faster than scores[ids] +=
         return scores
 
-    def _accumulate(self, scores: np.ndarray, term: str, weight: float, *, normalise_length: bool) -> None:
-        """Add ``weight * idf * tf / (tf + norm)`` of one term to the documents containing it, ``norm`` being
-        k1 scaled by the document's length (body terms) or k1 alone (field terms)."""
-        df = self.doc_freq(term)
-        if not df:
-            return
-        weight = np.float32(weight * math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)))
+    def postings(self, term: str) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The term's (doc numbers, term frequencies) in each segment that holds it, doc numbers ascending."""
         for segment, base in zip(self.segments, self._bases, strict=True):
             found = segment.postings(term)
-            if found is None:
-                continue
-            ids = found[0] + base if base else found[0]
-            tf = found[1].astype(np.float32)
-            norm = self._length_norm[ids] if normalise_length else np.float32(self.k1)
-            scores[ids] += weight * tf / (tf + norm)
+            if found is not None:
+                yield (found[0] + base if base else found[0]), found[1]
+
+    def impacts(self, clause: Clause, ids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
+        """The clause's score in documents ``ids`` with term frequencies ``tfs``: ``weight * tf / (tf + norm)``,
+        ``norm`` being k1 scaled by the document's length (body terms) or k1 alone (field terms). Every
+        scoring path computes through here, so pruned and exhaustive scores agree to the bit."""
+        tf = tfs.astype(np.float32)
+        if clause.normalise:
+            norm = np.take(self._length_norm, ids)  # faster than fancy indexing
+            denominator = np.add(tf, norm, out=norm)
+        else:
+            denominator = tf + np.float32(self.k1)
+        return np.divide(np.multiply(tf, clause.weight, out=tf), denominator, out=tf)
+
+    def upper_bound(self, clause: Clause) -> float:
+        """No document scores more than this on the clause: its largest tf in the shortest document."""
+        bound = 0.0
+        for segment in self.segments:
+            i = segment.term_ids.get(clause.term)
+            if i is not None and segment.max_tf[i]:
+                tf = float(segment.max_tf[i])
+                bound = max(bound, tf / (tf + (self._shortest_norm if clause.normalise else self.k1)))
+        return float(clause.weight) * bound
 
     def search(
         self,
@@ -305,10 +359,23 @@ class BM25Index:
         """
         if k <= 0 or not self.n_docs:
             return []
-        scores = self.scores(terms, field_weight=field_weight)
+        return self.top(self.scores(terms, field_weight=field_weight), k, mask=mask, accept=accept)
+
+    def top(
+        self,
+        scores: np.ndarray,
+        k: int,
+        *,
+        mask: np.ndarray | None = None,
+        accept: Callable[[int], bool] | None = None,
+    ) -> list[tuple[int, float]]:
+        """``search``'s selection from a score per document (masked documents' scores become 0)."""
+        if k <= 0:
+            return []
         if mask is not None:
             scores[~mask] = 0
-        candidates = np.flatnonzero(scores > 0)
+        floor = _floor(scores, k) if accept is None else 0.0
+        candidates = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
         values = scores[candidates]
         if accept is None and len(candidates) > k:
             kth = np.partition(values, len(values) - k)[len(values) - k]
@@ -357,6 +424,7 @@ class BM25Index:
                 ("doc_ids", segment.doc_ids),
                 ("tfs", segment.tfs),
                 ("doc_len", segment.doc_len),
+                ("max_tf", segment.max_tf),
             ):
                 with open(tmp / f"{name}.npy", "wb") as f:
                     np.save(f, np.asarray(values), allow_pickle=False)
@@ -388,10 +456,7 @@ class BM25Index:
             raise IndexFormatError(f"unsupported index format at {path}")
         mode = "r" if mmap else None
         try:
-            arrays = {
-                name: np.load(path / f"{name}.npy", mmap_mode=mode, allow_pickle=False)
-                for name in ("indptr", "doc_ids", "tfs", "doc_len")
-            }
+            arrays = {name: np.load(path / f"{name}.npy", mmap_mode=mode, allow_pickle=False) for name in ARRAYS}
             vocab = read_strings(path / "vocab.json")
             if stamped(path):
                 check_segment(manifest, vocab, None, **arrays)
@@ -402,10 +467,24 @@ class BM25Index:
                 write_stamp(path)
         except (OSError, ValueError, EOFError) as error:
             raise IndexFormatError(f"damaged index at {path}: {_first_line(error)}") from None
-        segment = Segment(vocab, arrays["indptr"], arrays["doc_ids"], arrays["tfs"], arrays["doc_len"])
+        segment = Segment(vocab, **arrays)
         return cls(
             keys, [segment], k1=manifest.k1, b=manifest.b, analyzer=manifest.analyzer, fingerprint=manifest.fingerprint
         )
+
+
+SAMPLE_STEP = 32
+
+
+def _floor(scores: np.ndarray, k: int) -> float:
+    """A positive score no higher than the k-th best: the k-th best of every ``SAMPLE_STEP``-th document (a
+    subset's k-th best is never above the whole's), so the top k is chosen among about ``k * SAMPLE_STEP``
+    documents, not every one that scored. 0 when the sample has fewer than k."""
+    sample = scores[::SAMPLE_STEP]
+    sample = sample[sample > 0]
+    if len(sample) < k:
+        return 0.0
+    return np.partition(sample, len(sample) - k)[len(sample) - k]
 
 
 def _first_line(error: Exception) -> str:

@@ -109,7 +109,8 @@ def _validated(validate, data: object, name: str):
 
 
 STAMP = "validated.json"
-STAMPED = ("manifest.json", "vocab.json", "keys.json", "indptr.npy", "doc_ids.npy", "tfs.npy", "doc_len.npy")
+ARRAYS = ("indptr", "doc_ids", "tfs", "doc_len", "max_tf")  # max_tf: each term's largest term frequency
+STAMPED = ("manifest.json", "vocab.json", "keys.json", *(f"{name}.npy" for name in ARRAYS))
 SAMPLED_POSTINGS = 4096  # postings a stamped load checks for range
 
 
@@ -145,14 +146,16 @@ def check_segment(
     doc_ids: np.ndarray,
     tfs: np.ndarray,
     doc_len: np.ndarray,
+    max_tf: np.ndarray,
 ) -> None:
     """Raise ValueError unless the arrays form the CSR postings the manifest describes. Without ``keys`` (a
     stamped index) only the sizes, ``indptr`` and a sample of the postings are checked, not every posting."""
-    for name, array in (("indptr", indptr), ("doc_ids", doc_ids), ("tfs", tfs), ("doc_len", doc_len)):
+    arrays = {"indptr": indptr, "doc_ids": doc_ids, "tfs": tfs, "doc_len": doc_len, "max_tf": max_tf}
+    for name, array in arrays.items():
         if array.ndim != 1 or array.dtype.kind not in "iu":
             raise ValueError(f"{name} is not a flat integer array")
     counts = {
-        "terms": (manifest.terms, len(vocab), len(indptr) - 1),
+        "terms": (manifest.terms, len(vocab), len(indptr) - 1, len(max_tf)),
         "documents": (manifest.documents, len(doc_len), *([] if keys is None else [len(keys)])),
         "postings": (manifest.postings, len(doc_ids), len(tfs)),
     }
@@ -181,6 +184,18 @@ def check_segment(
     ascending[starts - 1] = True  # a new term's list may start lower
     if not ascending.all():
         raise ValueError("postings out of order")
+    if not np.array_equal(max_tf, term_maxima(indptr, tfs)):  # too low a maximum would prune true answers
+        raise ValueError("max_tf does not match the postings")
+
+
+def term_maxima(indptr: np.ndarray, tfs: np.ndarray) -> np.ndarray:
+    """Each term's largest term frequency (0 for a term without postings)."""
+    counts = np.diff(indptr)
+    maxima = np.zeros(len(counts), dtype=np.uint16)
+    if len(tfs):
+        present = counts > 0
+        maxima[present] = np.maximum.reduceat(tfs, np.asarray(indptr[:-1])[present])
+    return maxima
 
 
 def _lock_path(index_dir: Path) -> Path:

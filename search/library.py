@@ -9,8 +9,9 @@ start parses nothing that was parsed before, and builds no passage objects: they
 The library grows while it serves: ``add_source`` (a fetched page or feed item) and ``refresh_seeds`` (files
 added to, changed in or removed from the seeds directory) build the next snapshot of corpus view and index
 beside the current one and swap a single reference. Every query reads that reference once, so it sees the
-old library or the new one, never half of an update. Methods return pydantic models; nothing here reads the
-environment.
+old library or the new one, never half of an update. Processes sharing the state database (PostgreSQL) each
+keep their own corpus store and index; ``sync_shared`` applies the sources the others added or removed,
+from the store's change log. Methods return pydantic models; nothing here reads the environment.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ SUMMARY_PASSAGES = 30  # a source summary reads at most this many passages, even
 SUGGEST_PASSAGES = 2000  # "did you mean" and topics look at most at this many passages, evenly spread
 WRITE_BATCH_FILES = 500  # parsed files committed per transaction during a large import
 COMPACT_FRACTION = 0.25  # the index is rebuilt without tombstones when they reach this share of it
+SHARED_SEQ = "shared_seq"  # corpus store meta: the last change of the shared state applied (sync_shared)
 
 
 class UnknownSourceError(LookupError):
@@ -136,6 +138,7 @@ class Library:
         self._state = _State(CorpusView(None, []), BM25Index([], [], k1=k1, b=b))
         self._write_lock = threading.Lock()
         self._unsaved = False  # the index has grown since it was last saved
+        self._shared_seq = 0  # the last change of the shared state applied here (sync_shared)
 
     @property
     def index_dir(self) -> Path:
@@ -172,6 +175,9 @@ class Library:
             return self
         with self._write_lock:
             self.corpus_store.purge_dropped()
+            if self.corpus_store.created:  # what is imported now need not be synced later
+                self.corpus_store.set_meta(SHARED_SEQ, str(self.store.sources.latest_change()))
+            self._shared_seq = int(self.corpus_store.get_meta(SHARED_SEQ) or 0)  # (read before the rows)
             imported = self._import_stored() if self.corpus_store.created else []
             scan = self._scan(quick=quick_scan)
             view = CorpusView(self.corpus_store, self.corpus_store.rows(), scan.skipped)
@@ -425,6 +431,45 @@ class Library:
             cache["sources"] = state.cache["sources"] + new
         self._state = _State(view, index, cache)
         self._unsaved = True
+
+    def sync_shared(self) -> str | None:
+        """Apply what other processes sharing the state database added or removed since the last call (the
+        store's change log) to this process's corpus store and index: additions as a delta, removals as
+        tombstones, as if made here. Changes already applied (this process's own) are skipped, so applying one
+        twice is harmless. Cheap when nothing changed: one ``max(seq)``. Blocking (call it in a thread); returns
+        what happened, or None."""
+        if self.read_only:
+            return None
+        seen = self._shared_seq
+        latest = self.store.sources.latest_change()
+        if latest == seen:
+            return None
+        with self._write_lock:
+            state = self._state
+            live = {row.source_id: row.number for row in state.corpus.rows if row.live}
+            appended: list[Row] = []
+            retired = 0
+            changes = self.store.sources.changes_since(seen if latest > seen else 0)  # a new database: from 0
+            for change in changes:
+                if change.op == "add" and change.source_id not in live:
+                    row = self.corpus_store.live_row(change.source_id) or self.corpus_store.add(
+                        change.source, change.passages, pipeline=PIPELINE_VERSION, scope=change.scope
+                    )  # already there when a process sharing this data directory added it
+                    appended.append(row)
+                    live[row.source_id] = row.number
+                elif change.op == "remove" and change.source_id in live:
+                    self.corpus_store.retire(live.pop(change.source_id))  # False: a process sharing it did
+                    retired += 1
+            if retired:
+                view = CorpusView(self.corpus_store, self.corpus_store.rows(), state.corpus.skipped)
+                self._state = _State(*self._index_for(view, state.index))
+            elif appended:
+                self._append(appended)
+            self._shared_seq = changes[-1].seq if changes else latest
+            self.corpus_store.set_meta(SHARED_SEQ, str(self._shared_seq))  # where the next start goes on from
+        if not (appended or retired):
+            return None
+        return f"{len(appended)} source(s) added and {retired} removed by other processes"
 
     def save_index(self) -> bool:
         """Save the index if it grew since the last save, so the next start need not index the new sources

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from search import pruning
 from search.analyze import Analyzer, Token
 from search.index import DEFAULT_FIELD_WEIGHT, BM25Index, field_terms
 from search.models import Passage, Source
@@ -42,6 +43,9 @@ class RankingSettings:
     feedback_terms: int = 25
     feedback_share: float = 0.3  # λ: the expansion's share of the query
     feedback_max_df: float = 0.1  # expansion terms in at most this share of documents (long postings cost time)
+    # the expanded query's top k by pruned scoring (search.pruning) when it reads more postings than this (below,
+    # the bounds cost more than they save); None: never. The results are the same either way.
+    prune_above_postings: int | None = 150_000
 
 
 DEFAULT_SETTINGS = RankingSettings()
@@ -66,10 +70,20 @@ def rank(
     """Top ``k`` (doc number, score), best first. ``tokens(doc)`` gives a document's analyzed tokens."""
     depth = max(k, settings.depth)
     query: Counter | dict[str, float] = Counter(terms)
-    ranked = index.search(query, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
+    first = index.scores(query, field_weight=settings.field_weight)
+    ranked = index.top(first, depth, mask=mask, accept=accept)
     if settings.feedback_docs and len(query) > 1 and ranked:
-        query = _expanded(index, query, ranked[: settings.feedback_docs], tokens, settings)
-        ranked = index.search(query, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
+        expanded = _expanded(index, query, ranked[: settings.feedback_docs], tokens, settings)
+        if accept is None and _worth_pruning(index, expanded, settings):  # without proximity only the top k counts
+            wanted = depth if settings.proximity_weight else k
+            seeds = [doc for doc, _ in ranked]
+            prior = (first, query)
+            ranked = pruning.search(
+                index, expanded, wanted, mask=mask, field_weight=settings.field_weight, seeds=seeds, prior=prior
+            )
+        else:
+            ranked = index.search(expanded, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
+        query = expanded
     if settings.proximity_weight and len(query) > 1:
         idf = {t: index.idf(t) for t in set(terms)}
         rescored = [
@@ -78,6 +92,11 @@ def rank(
         ]
         ranked = sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
     return ranked[:k]
+
+
+def _worth_pruning(index: BM25Index, query: dict[str, float], settings: RankingSettings) -> bool:
+    limit = settings.prune_above_postings
+    return limit is not None and sum(index.doc_freq(t) for t in query) > limit
 
 
 def proximity(tokens: list[Token], idf: dict[str, float], k1: float, length_norm: float) -> float:

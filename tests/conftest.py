@@ -4,6 +4,7 @@ state database on each backend (an SQLite file, or a fresh database on a real Po
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -90,6 +91,7 @@ def postgres_server():
     """One PostgreSQL server for the session (tests/postgres.py), on 127.0.0.1, stopped at the end."""
     server = PostgresServer.start()
     yield server
+    gc.collect()  # closes the connection pools of the stores the tests left open, so the server stops at once
     server.stop()
 
 

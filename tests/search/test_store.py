@@ -11,7 +11,7 @@ import pytest
 
 from bot.saved_searches import SavedSearches
 from search.models import Passage, Source
-from search.store import MIGRATIONS, POSTGRES_MIGRATIONS, DuplicateError, Store
+from search.store import MIGRATIONS, POSTGRES_MIGRATIONS, DuplicateError, Store, StoreUnavailableError
 
 NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
 
@@ -217,3 +217,20 @@ def test_processes_starting_together_migrate_a_postgres_database_once(postgres_u
     assert [starter.returncode for starter in starters] == [0, 0] and outputs == ["migrated\n"] * 2
     with psycopg.connect(postgres_url) as db:
         assert db.execute("SELECT version FROM schema_version").fetchall() == [(len(POSTGRES_MIGRATIONS),)]
+
+
+def test_a_database_url_is_shown_with_its_passwords_masked():
+    from search.store.postgres import mask_url
+
+    assert mask_url("postgresql://bot:s3cret@db:5432/x?sslmode=require&password=p2") == (
+        "postgresql://bot:***@db:5432/x?sslmode=require&password=***"
+    )
+    assert mask_url("postgresql://db.example/briefbot") == "postgresql://db.example/briefbot"
+
+
+def test_a_database_url_postgresql_cannot_use_is_one_masked_line():
+    with pytest.raises(StoreUnavailableError) as error:
+        Store("postgresql://bot:s3cret@127.0.0.1:notaport/briefbot")
+    message = str(error.value)
+    assert message.startswith("cannot connect to the state database postgresql://bot:***@127.0.0.1:notaport/")
+    assert "s3cret" not in message and "\n" not in message

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 
+from search.feeds import EVERY
 from search.store import Store
 
 NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
@@ -72,7 +73,7 @@ def test_claiming_due_feeds_takes_the_longest_waiting_first_and_leases_them(stor
     assert store.feeds.claim_due(NOW, HOUR, 5) == []  # the rest are leased or not due
     later = NOW + dt.timedelta(minutes=45)  # the first lease ran out: its poller died, others take its feeds
     assert [feed.id for feed in store.feeds.claim_due(later, HOUR, 5)] == sorted([feeds[1].id, feeds[3].id])
-    assert [feed.id for feed in store.feeds.claim_due(later, HOUR, None, due_by=dt.datetime.max)] == [
+    assert [feed.id for feed in store.feeds.claim_due(later, HOUR, None, due_by=EVERY)] == [
         feed.id for feed in feeds
     ]  # due by the end of time: every feed, leased or not
 
