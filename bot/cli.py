@@ -151,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--rerank",
         action="store_true",
-        help='rerank by meaning (the "semantic" extra; loading its model takes seconds; the bot does it by default)',
+        help='rerank by meaning (needs the "semantic" extra; loading its model takes seconds; the bot reranks by '
+        "default when the extra is installed)",
     )
 
     brief = commands.add_parser("brief", parents=[common], help="a briefing of verbatim, cited sentences")

@@ -84,6 +84,7 @@ class Segment:
         self.indptr, self.doc_ids, self.tfs = np.asarray(indptr), np.asarray(doc_ids), np.asarray(tfs)
         self.doc_len = doc_len
         self.max_tf = np.asarray(max_tf) if max_tf is not None else term_maxima(self.indptr, self.tfs)
+        self._in_range: set[int] = set()  # terms whose postings were checked (once per term, not per query)
 
     @property
     def n_docs(self) -> int:
@@ -147,8 +148,10 @@ class Segment:
             return None
         lo, hi = self.indptr[i], self.indptr[i + 1]
         ids = self.doc_ids[lo:hi]
-        if len(ids) and (ids.min() < 0 or ids.max() >= self.n_docs):  # a saved index damaged after its check
-            raise IndexFormatError(DAMAGED)
+        if i not in self._in_range:  # a saved index damaged after its check
+            if len(ids) and (ids.min() < 0 or ids.max() >= self.n_docs):
+                raise IndexFormatError(DAMAGED)
+            self._in_range.add(i)
         return ids, self.tfs[lo:hi]
 
     def doc_freq(self, term: str) -> int:
@@ -371,7 +374,8 @@ class BM25Index:
             return []
         if mask is not None:
             scores[~mask] = 0
-        candidates = np.flatnonzero(scores > 0)
+        floor = _floor(scores, k) if accept is None else 0.0
+        candidates = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
         values = scores[candidates]
         if accept is None and len(candidates) > k:
             kth = np.partition(values, len(values) - k)[len(values) - k]
@@ -467,6 +471,20 @@ class BM25Index:
         return cls(
             keys, [segment], k1=manifest.k1, b=manifest.b, analyzer=manifest.analyzer, fingerprint=manifest.fingerprint
         )
+
+
+SAMPLE_STEP = 32
+
+
+def _floor(scores: np.ndarray, k: int) -> float:
+    """A positive score no higher than the k-th best: the k-th best of every ``SAMPLE_STEP``-th document (a
+    subset's k-th best is never above the whole's), so the top k is chosen among about ``k * SAMPLE_STEP``
+    documents, not every one that scored. 0 when the sample has fewer than k."""
+    sample = scores[::SAMPLE_STEP]
+    sample = sample[sample > 0]
+    if len(sample) < k:
+        return 0.0
+    return np.partition(sample, len(sample) - k)[len(sample) - k]
 
 
 def _first_line(error: Exception) -> str:

