@@ -35,6 +35,8 @@ class Feed(BaseModel):
 
 
 _COLUMNS = ", ".join(Feed.model_fields)
+_DUE_ORDER = "COALESCE(next_poll, ''), id"  # the longest waiting first (never polled: first of all)
+CLAIM_IDS = 500  # feeds claimed by id in one statement
 
 
 class FeedRepository:
@@ -92,28 +94,36 @@ class FeedRepository:
         same feed until the lease runs out (PostgreSQL: the rows are picked ``FOR UPDATE SKIP LOCKED``; SQLite:
         in one ``BEGIN IMMEDIATE`` transaction). ``scopes``: only feeds of these scopes (search.scopes), given
         as a collection or as a predicate on a scope (a process serving some shards: the servers on them and
-        the operator). The feeds come back as claimed, by id; ``next_poll`` is the end of the lease."""
-        due = "(next_poll IS NULL OR next_poll <= ?)"
-        args: list = [iso(due_by or now)]
-        if scopes is not None:
-            wanted = scopes if callable(scopes) else set(scopes).__contains__
+        the operator); with a predicate, the due feeds' scopes are read first and the wanted feeds claimed by
+        id, ``CLAIM_IDS`` per statement. The feeds come back as claimed, by id; ``next_poll`` is the end of the
+        lease."""
+        due, args = "(next_poll IS NULL OR next_poll <= ?)", [iso(due_by or now)]
+        if scopes is None:
+            claimed = self._claim(due, args, now + lease, limit)
+        elif not callable(scopes):
+            scopes = list(scopes)
+            marks = ", ".join("?" * len(scopes))
+            claimed = self._claim(f"{due} AND scope IN ({marks})", args + scopes, now + lease, limit) if scopes else []
+        else:
             with self.db.connect() as db:
-                rows = db.execute(f"SELECT id, scope FROM feeds WHERE {due} ORDER BY COALESCE(next_poll, ''), id", args)
-                ids = [row["id"] for row in rows.fetchall() if wanted(row["scope"])][:limit]
-            if not ids:
-                return []
-            due += f" AND id IN ({', '.join('?' * len(ids))})"
-            args += ids
-        pick = f"SELECT id FROM feeds WHERE {due} ORDER BY COALESCE(next_poll, ''), id"
-        if limit is not None:
-            pick += " LIMIT ?"
-            args.append(limit)
+                rows = db.execute(f"SELECT id, scope FROM feeds WHERE {due} ORDER BY {_DUE_ORDER}", args).fetchall()
+            ids = [row["id"] for row in rows if scopes(row["scope"])][:limit]
+            claimed = []
+            for start in range(0, len(ids), CLAIM_IDS):  # bounded statements (SQLite takes at most 32,766 values)
+                chunk = ids[start : start + CLAIM_IDS]
+                where = f"{due} AND id IN ({', '.join('?' * len(chunk))})"
+                claimed += self._claim(where, args + chunk, now + lease, None)
+        return sorted(claimed, key=lambda feed: feed.id)
+
+    def _claim(self, where: str, args: list, until: dt.datetime, limit: int | None) -> list[Feed]:
+        """Push the next poll of (at most ``limit``) feeds ``where`` to ``until``, in one statement."""
+        pick = f"SELECT id FROM feeds WHERE {where} ORDER BY {_DUE_ORDER}" + ("" if limit is None else " LIMIT ?")
         with self.db.transaction() as db:
             rows = db.execute(
                 f"UPDATE feeds SET next_poll = ? WHERE id IN ({pick}{self.db.skip_locked}) RETURNING {_COLUMNS}",
-                [iso(now + lease), *args],
+                [iso(until), *args, *([] if limit is None else [limit])],
             ).fetchall()
-        return sorted((Feed.model_validate(dict(row)) for row in rows), key=lambda feed: feed.id)
+        return [Feed.model_validate(dict(row)) for row in rows]
 
     def record_poll(
         self,

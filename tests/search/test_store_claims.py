@@ -78,7 +78,8 @@ def test_claiming_due_feeds_takes_the_longest_waiting_first_and_leases_them(stor
     ]  # due by the end of time: every feed, leased or not
 
 
-def test_claiming_due_feeds_can_be_limited_to_some_scopes(store):
+def test_claiming_due_feeds_can_be_limited_to_some_scopes(store, monkeypatch):
+    monkeypatch.setattr("search.store.feeds.CLAIM_IDS", 2)  # a predicate's feeds are claimed 2 per statement
     feeds = _feeds(store, 6, scope_of=lambda i: i % 3)  # scopes 0, 1, 2, 0, 1, 2
     taken = store.feeds.claim_due(NOW, HOUR, 1, scopes={1})
     assert [feed.id for feed in taken] == [feeds[1].id]
