@@ -1,12 +1,13 @@
 """A stand-in for Discord's REST API and gateway, on 127.0.0.1, for end-to-end tests of the real client.
 
-It implements what briefbot uses: login, the gateway handshake (HELLO, IDENTIFY, READY, GUILD_CREATE, heartbeat ACKs),
-command sync, interactions (dispatch, callback, followups, @original edits) and channel messages. Sharding as Discord
-does it: GET /gateway/bot recommends a shard count; an IDENTIFY with ``shard: [id, count]`` gets READY and GUILD_CREATE
-for the guilds on that shard only (``(guild_id >> 22) % count``), and an event about a guild goes to the connection of
-the guild's shard, whichever process holds it. Every message body is checked against Discord's documented limits; a
-violation is recorded and answered like Discord (400, code 50035). Unknown or expired interactions get 10062, a second
-acknowledgement 40060. Acknowledgement latency is recorded per interaction.
+It implements what briefbot uses: login, the gateway handshake (HELLO, IDENTIFY, READY, heartbeat ACKs; briefbot asks
+for no intents, so Discord sends it no GUILD_CREATE), command sync, interactions (dispatch, callback, followups,
+@original edits) and channel messages. Sharding as Discord does it: GET /gateway/bot recommends a shard count; an
+IDENTIFY with ``shard: [id, count]`` gets a READY listing the guilds on that shard only (``(guild_id >> 22) % count``),
+and an event about a guild goes to the connection of the guild's shard, whichever process holds it. Every message body
+is checked against Discord's documented limits; a violation is recorded and answered like Discord (400, code 50035).
+Unknown or expired interactions get 10062, a second acknowledgement 40060. Acknowledgement latency is recorded per
+interaction.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ BOT_USER = {
 ALICE = {"id": "800000000000000001", "username": "alice", "discriminator": "0", "global_name": "Alice", "avatar": None}
 BOB = {"id": "800000000000000002", "username": "bob", "discriminator": "0", "global_name": "Bob", "avatar": None}
 ACK_DEADLINE = 3.0
+GUILDS_INTENT = 1 << 0
 EPHEMERAL = 64
 
 
@@ -141,6 +143,8 @@ class FakeDiscord:
                 if data["d"].get("token") != TOKEN:
                     await ws.close(code=4004, message=b"Authentication failed.")
                     break
+                if data["d"].get("intents", 0) & GUILDS_INTENT:
+                    self.unexpected.append("IDENTIFY with the Guilds intent (GUILD_CREATE is not stood in for)")
                 shard_id, shard_count = data["d"].get("shard", [0, 1])
                 if not 0 <= shard_id < shard_count:
                     await ws.close(code=4010, message=b"Invalid shard.")
@@ -150,8 +154,6 @@ class FakeDiscord:
                 self.connections.append(connection)
                 guilds = [g for g in self.guilds if connection.serves(g)]
                 await self._send(ws, "READY", self._ready(connection, guilds))
-                for guild in guilds:
-                    await self._send(ws, "GUILD_CREATE", self._guild(guild))
                 self.identified.set()
             elif data["op"] == 6:  # RESUME after a reconnect: same session, missed events would be replayed
                 session = data["d"].get("session_id")
@@ -194,60 +196,6 @@ class FakeDiscord:
             "application": {"id": str(APP_ID), "flags": 0},
             "private_channels": [],
             "relationships": [],
-        }
-
-    def _guild(self, guild: int) -> dict:
-        return {
-            "id": str(guild),
-            "name": "Policy team",
-            "owner_id": ALICE["id"],
-            "icon": None,
-            "features": [],
-            "roles": [
-                {
-                    "id": str(guild),
-                    "name": "@everyone",
-                    "permissions": "0",
-                    "position": 0,
-                    "color": 0,
-                    "hoist": False,
-                    "managed": False,
-                    "mentionable": False,
-                    "flags": 0,
-                }
-            ],
-            "channels": [
-                {
-                    "id": str(c),
-                    "type": 0,
-                    "name": f"research-{i}",
-                    "position": i,
-                    "guild_id": str(guild),
-                    "permission_overwrites": [],
-                    "nsfw": False,
-                }
-                for i, c in enumerate(sorted(self.channels))
-            ],
-            "members": [],
-            "member_count": 3,
-            "emojis": [],
-            "stickers": [],
-            "threads": [],
-            "voice_states": [],
-            "presences": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "unavailable": False,
-            "large": False,
-            "verification_level": 0,
-            "default_message_notifications": 0,
-            "explicit_content_filter": 0,
-            "mfa_level": 0,
-            "premium_tier": 0,
-            "preferred_locale": "en-US",
-            "nsfw_level": 0,
-            "system_channel_flags": 0,
-            "joined_at": "2024-01-01T00:00:00+00:00",
         }
 
     # -- REST -------------------------------------------------------------------------------------------

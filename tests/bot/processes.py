@@ -44,6 +44,7 @@ class BotProcess:
             "DATA_DIR": str(workdir / "data"),
             "SHARD_IDS": shard_ids,
             "FETCH_ALLOW_NETWORKS": "127.0.0.1/32",
+            "RERANK": "off",  # loading the semantic model would add seconds and ~700 MB to every process
             **env,
         }
         self.process: asyncio.subprocess.Process | None = None
