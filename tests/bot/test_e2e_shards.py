@@ -54,14 +54,17 @@ async def test_each_shard_does_the_work_of_its_servers(start, discord_api, clock
     assert feeds_site.hits["/a.xml"] == hits["/a.xml"] + 1 and feeds_site.hits["/b.xml"] == hits["/b.xml"] + 1
 
 
-async def test_auto_runs_every_shard_discord_recommends(start, discord_api, monkeypatch):  # noqa: F811
+@pytest.mark.parametrize("count", ["auto", 2])
+async def test_a_count_alone_runs_every_shard_in_this_process(start, discord_api, monkeypatch, count):  # noqa: F811
+    """SHARD_COUNT alone (a number, or ``auto``: as many as Discord recommends): every shard, in this process."""
+
     async def at_once(self, shard_id, *, initial=False):
         """The stand-in does not rate-limit IDENTIFY: no 5 s between shards, as discord.py waits for Discord."""
 
     monkeypatch.setattr(ShardedBriefBot, "before_identify_hook", at_once)
     discord_api.guilds = [A, B]
     discord_api.recommended_shards = 2
-    bot = await start(shard_count="auto")
+    bot = await start(shard_count=count)
     assert bot.shard_count == 2 and discord_api.shard_connections() == {(0, 2), (1, 2)}
     for guild in (A, B):
         record = await discord_api.command("search", {"query": "THAAD"}, guild=guild)
