@@ -13,7 +13,9 @@ as it is; asyncpg would need an event loop in every caller and a second, async c
   SQLite list, recorded in ``schema_version`` and applied in one transaction under an advisory lock, so
   processes starting together never race.
 - **Failures**: a server that cannot be reached at start is a ``StoreUnavailableError`` whose message names
-  the URL with its password masked.
+  the URL with its password masked. Later, a server that goes away (refused, lost mid-query, no connection
+  free within ``POOL_TIMEOUT_SECONDS``) is logged as one warning, with the URL masked, and raised as a
+  ``StoreUnavailableError`` that names nothing of the server: its message may reach a Discord user.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import logging
 import weakref
 from collections.abc import Iterator
 from typing import Any
@@ -30,8 +33,12 @@ from search.store.db import Database
 from search.store.errors import StoreUnavailableError
 from search.store.migrations import POSTGRES_MIGRATIONS
 
+log = logging.getLogger(__name__)
+
 POOL_SIZE = 10  # more than the worker threads that call the store at once in one process
 CONNECT_TIMEOUT_SECONDS = 10
+POOL_TIMEOUT_SECONDS = 5  # longest a call waits for a connection before the server counts as unreachable
+UNREACHABLE = "The state database cannot be reached right now; try again in a minute."
 
 
 def mask_url(url: str) -> str:
@@ -87,21 +94,22 @@ class PostgresDatabase(Database):
                 "pip install 'briefbot[postgres]'"
             ) from None
         self.display_url = mask_url(url)
+        self._password = urlsplit(url).password
+        self._operational_error = psycopg.OperationalError
         options = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
         try:  # unreachable, refused, a bad URL: one line for the user
             connection = psycopg.connect(url, autocommit=True, row_factory=dict_row, **options)
         except psycopg.Error as error:
-            reason = " ".join(str(error).split())[:300]
-            password = urlsplit(url).password
-            if password:
-                reason = reason.replace(password, "***")
-            raise StoreUnavailableError(f"cannot connect to the state database {self.display_url}: {reason}") from None
+            raise StoreUnavailableError(
+                f"cannot connect to the state database {self.display_url}: {self._reason(error)}"
+            ) from None
         with connection:
             self._migrate(connection)
         self._pool = ConnectionPool(
             url,
             min_size=1,
             max_size=POOL_SIZE,
+            timeout=POOL_TIMEOUT_SECONDS,
             kwargs={"autocommit": True, "row_factory": dict_row, **options},
             check=ConnectionPool.check_connection,
             name="briefbot-state",
@@ -109,14 +117,30 @@ class PostgresDatabase(Database):
         )
         self._closer = weakref.finalize(self, self._pool.close)
 
+    def _reason(self, error: Exception) -> str:
+        """The driver's message on one line, any password in it masked."""
+        reason = " ".join(str(error).split())[:300]
+        return reason.replace(self._password, "***") if self._password else reason
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """A pooled connection; losing the server (here or in the caller's statements) is one warning and a
+        StoreUnavailableError."""
+        try:
+            with self._pool.connection() as connection:
+                yield connection
+        except self._operational_error as error:  # psycopg_pool.PoolTimeout is one too
+            log.warning("the state database %s is unreachable: %s", self.display_url, self._reason(error))
+            raise StoreUnavailableError(UNREACHABLE) from None
+
     @contextlib.contextmanager
     def connect(self) -> Iterator[_Connection]:
-        with self._pool.connection() as connection:
+        with self._connection() as connection:
             yield _Connection(connection)
 
     @contextlib.contextmanager
     def transaction(self, serial: str | None = None) -> Iterator[_Connection]:
-        with self._pool.connection() as connection, connection.transaction():
+        with self._connection() as connection, connection.transaction():
             db = _Connection(connection)
             if serial:
                 db.execute("SELECT pg_advisory_xact_lock(?)", (lock_key(serial),))
