@@ -2,7 +2,8 @@
 because trafilatura's date and text regexes hold the GIL for hundreds of milliseconds on a page of
 several MB (measured: 0.7 s on 4.4 MiB), which would stall the event loop even from a thread.
 
-The process pool is started on first use (``spawn``: safe beside the bot's threads) and reused.
+The process pool is started on first use (``spawn``: safe beside the bot's threads) and reused. Its worker
+exits by itself within a second when the process that started it dies, even by SIGKILL (no orphan is left).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import asyncio
 import concurrent.futures
 import importlib
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -26,8 +29,25 @@ def _process_pool() -> concurrent.futures.ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            _pool = concurrent.futures.ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         return _pool
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In the worker: a watcher thread that ends the process once ``parent`` is gone (it is then adopted by
+    another process), since a parent killed outright never tells its pool to shut down."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def prepare_workers() -> None:
