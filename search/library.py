@@ -446,19 +446,28 @@ class Library:
             return None
         with self._write_lock:
             state = self._state
-            live = {row.source_id: row.number for row in state.corpus.rows if row.live}
+            applied: dict[str, int | None] = {}  # source id -> its live row's number (None: removed), this round
+
+            def live_number(source_id: str) -> int | None:
+                if source_id in applied:
+                    return applied[source_id]
+                position = state.corpus.position.get(source_id)
+                return None if position is None else state.corpus.rows[position].number
+
             appended: list[Row] = []
             retired = 0
             changes = self.store.sources.changes_since(seen if latest > seen else 0)  # a new database: from 0
             for change in changes:
-                if change.op == "add" and change.source_id not in live:
+                number = live_number(change.source_id)
+                if change.op == "add" and number is None:
                     row = self.corpus_store.live_row(change.source_id) or self.corpus_store.add(
                         change.source, change.passages, pipeline=PIPELINE_VERSION, scope=change.scope
                     )  # already there when a process sharing this data directory added it
                     appended.append(row)
-                    live[row.source_id] = row.number
-                elif change.op == "remove" and change.source_id in live:
-                    self.corpus_store.retire(live.pop(change.source_id))  # False: a process sharing it did
+                    applied[row.source_id] = row.number
+                elif change.op == "remove" and number is not None:
+                    self.corpus_store.retire(number)  # False: a process sharing it did
+                    applied[change.source_id] = None
                     retired += 1
             if retired:
                 view = CorpusView(self.corpus_store, self.corpus_store.rows(), state.corpus.skipped)
