@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -39,8 +41,31 @@ def web_source_id(canonical: str, scope: int = OPERATOR) -> str:
     return "web-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
+HASH_CHUNK = 1 << 16  # characters per step of content_hash
+_SPACE = re.compile(r"\s")  # the whitespace str.split() splits on
+
+
 def content_hash(text: str) -> str:
-    return hashlib.sha256(normalize_space(text).casefold().encode()).hexdigest()[:32]
+    """The hash of ``text`` with its whitespace normalised and its case folded (what makes two copies of a
+    page the same content). Computed a chunk at a time: one ``split`` over a page of several MB holds the GIL
+    for tens of milliseconds, stalling the event loop of the process that calls it from a thread."""
+    digest, separator = hashlib.sha256(), ""
+    for chunk in _whole_words(text, HASH_CHUNK):
+        words = chunk.split()
+        if words:
+            digest.update((separator + " ".join(words)).casefold().encode())
+            separator = " "
+    return digest.hexdigest()[:32]
+
+
+def _whole_words(text: str, size: int) -> Iterator[str]:
+    """``text`` in pieces of about ``size`` characters, each cut at whitespace, so no word is split."""
+    start = 0
+    while start < len(text):
+        cut = _SPACE.search(text, min(start + size, len(text)))
+        end = cut.start() + 1 if cut else len(text)
+        yield text[start:end]
+        start = end
 
 
 def build_web_source(raw: RawDocument, url: str, scope: int = OPERATOR) -> tuple[Source, list[Passage], str]:
@@ -55,12 +80,13 @@ def add_built(
     library: Library,
     source: Source,
     passages: list[Passage],
-    canonical: str,
+    canonical: str | None,
     *,
     feed_id: int | None = None,
     scope: int = OPERATOR,
 ) -> Source:
-    """Dedupe and index a built source into ``scope`` (DuplicateError if known)."""
+    """Dedupe and index a built source into ``scope`` (DuplicateError if known); ``canonical``: its page's
+    canonical URL (None for an attached file). Blocking: call it in a thread."""
     return library.add_source(
         source,
         passages,
@@ -99,9 +125,7 @@ async def ingest_file(library: Library, url: str, filename: str, policy: FetchPo
         raise IngestError(f"“{filename}” is not a PDF, HTML, Markdown or text file.")
     page = await fetch(url, policy, accept=(*TEXT_TYPES, PDF_TYPE, "application/octet-stream"))
     source, passages = await run_cpu(len(page.body), extract_file, page, filename, suffix, scope)
-    return await asyncio.to_thread(
-        library.add_source, source, passages, content_hash=content_hash(source.text), scope=scope
-    )
+    return await asyncio.to_thread(add_built, library, source, passages, None, scope=scope)
 
 
 def extract_file(page: Fetched, filename: str, suffix: str, scope: int) -> tuple[Source, list[Passage]]:

@@ -4,6 +4,7 @@ sidecars and the rendering escapes never fail on arbitrary bytes or text other t
 Examples are bounded by the "ci" profile registered in tests/conftest.py (set HYPOTHESIS_PROFILE=dev for more).
 """
 
+import hashlib
 import json
 import re
 import string
@@ -21,6 +22,7 @@ from search.nesting import nesting_depth
 from search.query import parse_query
 from search.sidecar import read_sidecar
 from search.snippet import make_snippet
+from search.web import HASH_CHUNK, _whole_words, content_hash
 
 ANALYZER = Analyzer()
 SUFFIXES = [".txt", ".json", ".html", ".md", ".markdown", ".pdf"]
@@ -161,3 +163,21 @@ def test_escaped_text_has_no_masked_links(text):
 def test_terminal_safe_text_has_no_control_characters(text):
     cleaned = terminal_safe(text)
     assert not any(ord(c) < 32 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F for c in cleaned)
+
+
+WHITESPACE = " \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000"
+SPACED_TEXT = st.text(alphabet=st.sampled_from("aZß\u0130ﬁ" + WHITESPACE), max_size=60)
+
+
+@given(SPACED_TEXT, st.integers(1, 8))
+def test_text_is_cut_only_at_whitespace(text, size):
+    pieces = list(_whole_words(text, size))
+    assert "".join(pieces) == text
+    assert [w for piece in pieces for w in piece.split()] == text.split()
+
+
+@given(SPACED_TEXT, st.integers(1, 4))
+def test_the_content_hash_is_that_of_the_normalised_folded_text(text, repeats):
+    long = (text + " ") * (repeats * HASH_CHUNK // max(len(text), 1) + 1) if text.strip() else text
+    expected = hashlib.sha256(" ".join(long.split()).casefold().encode()).hexdigest()[:32]
+    assert content_hash(long) == expected
