@@ -27,8 +27,8 @@ EXHAUSTIVE = RankingSettings(prune_above_postings=None)
 VARIANTS = {
     "bm25 (index.search)": None,
     "default: field + feedback": DEFAULT_SETTINGS,
-    "default, second search not pruned (before)": EXHAUSTIVE,
-    "feedback without the df cap": RankingSettings(feedback_max_df=1.0),
+    "default, second search not pruned": EXHAUSTIVE,
+    "feedback with a 10 % df cap (before)": RankingSettings(feedback_max_df=0.1),
     "proximity only": RankingSettings(feedback_docs=0, proximity_weight=0.5),
     "feedback + proximity": RankingSettings(proximity_weight=0.5),
 }

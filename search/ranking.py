@@ -42,7 +42,9 @@ class RankingSettings:
     feedback_docs: int = 5  # 0: no pseudo-relevance feedback
     feedback_terms: int = 25
     feedback_share: float = 0.3  # λ: the expansion's share of the query
-    feedback_max_df: float = 0.1  # expansion terms in at most this share of documents (long postings cost time)
+    # expansion terms only among those in at most this share of documents, or None: no cap. A cap bounds the
+    # second search's postings, but since that search is pruned it saves little and costs quality (docs/ranking.md)
+    feedback_max_df: float | None = None
     # the expanded query's top k by pruned scoring (search.pruning) when it reads more postings than this (below,
     # the bounds cost more than they save); None: never. The results are the same either way.
     prune_above_postings: int | None = 150_000
@@ -126,7 +128,8 @@ def _expanded(
         length = sum(counts.values()) or 1
         for term, count in counts.items():
             relevance[term] += score / total_score * count / length
-    max_df = settings.feedback_max_df * index.n_docs
+    cap = settings.feedback_max_df
+    max_df = index.n_docs if cap is None else cap * index.n_docs
     candidates = ((t, v) for t, v in relevance.most_common() if t in query or index.doc_freq(t) <= max_df)
     expansion = dict(itertools.islice(candidates, settings.feedback_terms))
     mass = sum(expansion.values()) or 1.0

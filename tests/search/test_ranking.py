@@ -140,6 +140,6 @@ def test_feedback_takes_expansion_terms_only_below_the_document_frequency_cap():
     query = Counter(analyzer.terms("cost sharing", query=True))
     top = index.search(query, 2)
     capped = _expanded(index, query, top, tokens.__getitem__, RankingSettings(feedback_max_df=0.3))
-    uncapped = _expanded(index, query, top, tokens.__getitem__, RankingSettings(feedback_max_df=1.0))
+    uncapped = _expanded(index, query, top, tokens.__getitem__, RankingSettings(feedback_max_df=None))
     common = {t for t in uncapped if index.doc_freq(t) > 0.3 * index.n_docs} - set(query)
     assert common and not common & set(capped) and set(query) <= set(capped)
