@@ -1,7 +1,8 @@
 """``python -m bench semantic``: does semantic reranking (search.rerank) lift the seed judgments without
 hurting Cranfield, and what does it cost? Needs ``pip install -e ".[semantic,test]"``.
 
-1. Seeds: mean nDCG@5 (graded) on the 25 original and the 17 paraphrase queries (tests/search/judgments.py),
+1. Seeds: mean nDCG@5 (graded) on the 25 original, the 17 paraphrase and the 15 held-out queries
+   (tests/search/judgments.py),
    as ``Library.search(query, limit=5)`` ranks, diverse pages included: lexical, then the BM25 top ``N``
    reranked by ``(1 − w) · score / best + w · cosine`` for each N and w, with three passage texts (the text;
    heading + text; title + heading + text); and dense retrieval over every passage fused with the lexical
@@ -12,8 +13,8 @@ hurting Cranfield, and what does it cost? Needs ``pip install -e ".[semantic,tes
    (the embedding cache cold) the first time after the load and again, and a whole reranked
    ``Library.search`` with the cache warm, medians.
 
-Choose weights on the original seed queries and Cranfield's odd half only; the paraphrases and the even half
-are reported untuned.
+Choose weights on the original seed queries and Cranfield's odd half only; the paraphrases, the held-out
+queries and the even half are reported untuned.
 
     python -m bench semantic
     python -m bench semantic --depths 50 --weights 0.3,0.5 --no-cranfield
@@ -37,12 +38,12 @@ from search.index import BM25Index, field_terms
 from search.library import MAX_LIMIT, Library
 from search.ranking import diversified, rank
 from search.rerank import Reranker, RerankSettings, blend
-from tests.search.judgments import JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
+from tests.search.judgments import HELDOUT_JUDGMENTS, JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 CRANFIELD = ROOT.parent / "shared" / "data" / "cranfield"
-SETS = {"original 25": JUDGMENTS, "paraphrases 17": PARAPHRASE_JUDGMENTS}
+SETS = {"original 25": JUDGMENTS, "paraphrases 17": PARAPHRASE_JUDGMENTS, "held out 15": HELDOUT_JUDGMENTS}
 RRF_K = 60
 
 LOAD = """
@@ -59,8 +60,11 @@ def short(passage_id: str) -> str:
     return passage_id.split("_", 1)[0] + passage_id[passage_id.index(":") :]
 
 
-def seed_rows(library: Library, reranker: Reranker, depths: list[int], weights: list[float]) -> list[tuple]:
-    """(method, {set: mean nDCG@5}) rows over the seed judgments."""
+def seed_rows(
+    library: Library, reranker: Reranker, depths: list[int], weights: list[float], *, pages: bool = True
+) -> list[tuple]:
+    """(method, {set: mean nDCG@5}) rows over the seed judgments: of the first page as users see it (at most two
+    passages of a source), or with ``pages=False`` of the ranking's top 5."""
     state = library._state
     corpus = state.corpus
     texts: dict[str, Callable[[int], str]] = {
@@ -74,7 +78,8 @@ def seed_rows(library: Library, reranker: Reranker, depths: list[int], weights: 
 
     def page(ranked: list[tuple[int, float]]) -> list[str]:
         groups = [int(corpus.passage_source[doc]) for doc, _ in ranked]
-        return [short(corpus.passage(ranked[i][0]).passage_id) for i in diversified(groups, 5)][:5]
+        order = diversified(groups, 5) if pages else range(len(ranked))
+        return [short(corpus.passage(ranked[i][0]).passage_id) for i in order][:5]
 
     results: dict[str, dict[str, list[float]]] = {}
 
@@ -184,7 +189,8 @@ def median_ms(call: Callable, items: list) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench semantic", description=__doc__.splitlines()[0])
     parser.add_argument("--depths", default="20,50,100", help="candidates reranked, comma-separated")
-    parser.add_argument("--weights", default="0.2,0.3,0.4,0.5,0.6,0.7,0.8", help="cosine shares, comma-separated")
+    parser.add_argument("--weights", default="0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9", help="cosine shares, comma-separated")
+    parser.add_argument("--no-pages", action="store_true", help="score the ranking's top 5, not the diverse page")
     parser.add_argument("--no-cranfield", action="store_true")
     parser.add_argument("--no-cost", action="store_true")
     args = parser.parse_args(argv)
@@ -193,11 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     reranker = Reranker(RerankSettings(depth=max(depths)))
     with tempfile.TemporaryDirectory(prefix="bench-semantic-") as data:
         library = Library(SEEDS, data).open()
-        print("## Seeds: mean nDCG@5 (limit 5, diverse pages)\n")
-        print("| ranking | original 25 | paraphrases 17 | all 42 |\n|---|---|---|---|")
-        for method, means in seed_rows(library, reranker, depths, weights):
-            everything = (means["original 25"] * 25 + means["paraphrases 17"] * 17) / 42
-            print(f"| {method} | {means['original 25']:.3f} | {means['paraphrases 17']:.3f} | {everything:.3f} |")
+        view = "the ranking's top 5, before pages" if args.no_pages else "limit 5, diverse pages"
+        print(f"## Seeds: mean nDCG@5 ({view})\n")
+        total = sum(len(judgments) for judgments in SETS.values())
+        print(f"| ranking | {' | '.join(SETS)} | all {total} |\n|---|" + "---|" * (len(SETS) + 1))
+        for method, means in seed_rows(library, reranker, depths, weights, pages=not args.no_pages):
+            everything = sum(means[name] * len(judgments) for name, judgments in SETS.items()) / total
+            print(f"| {method} | " + " | ".join(f"{means[name]:.3f}" for name in SETS) + f" | {everything:.3f} |")
         if not args.no_cranfield and CRANFIELD.is_dir():
             rows, encode_s = cranfield_rows(reranker, depths, weights)
             print(f"\n## Cranfield: MAP / nDCG@10 (1,400 abstracts encoded in {encode_s:.1f} s)\n")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from bench.semantic import seed_rows
+from bench.semantic import SETS, seed_rows
 from tests.conftest import full_id
-from tests.search.judgments import JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
+from tests.search.judgments import HELDOUT_JUDGMENTS, JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
 
 
 def mean_ndcg_at_5(library, judgments: dict[str, dict[str, int]]) -> tuple[float, list]:
@@ -16,9 +16,11 @@ def mean_ndcg_at_5(library, judgments: dict[str, dict[str, int]]) -> tuple[float
     return sum(per_query.values()) / len(per_query), sorted(per_query.items(), key=lambda kv: kv[1])[:5]
 
 
-def test_there_are_at_least_twenty_judged_queries_and_fifteen_paraphrases():
-    assert len(JUDGMENTS) >= 20 and len(PARAPHRASE_JUDGMENTS) >= 15
-    assert not set(JUDGMENTS) & set(PARAPHRASE_JUDGMENTS)
+def test_there_are_at_least_twenty_judged_queries_fifteen_paraphrases_and_fifteen_held_out():
+    assert len(JUDGMENTS) >= 20 and len(PARAPHRASE_JUDGMENTS) >= 15 and len(HELDOUT_JUDGMENTS) >= 15
+    assert len({**JUDGMENTS, **PARAPHRASE_JUDGMENTS, **HELDOUT_JUDGMENTS}) == sum(
+        map(len, (JUDGMENTS, PARAPHRASE_JUDGMENTS, HELDOUT_JUDGMENTS))
+    )
 
 
 def test_mean_ndcg_at_5_is_at_least_0_9(library):
@@ -26,26 +28,35 @@ def test_mean_ndcg_at_5_is_at_least_0_9(library):
     assert mean >= 0.9, worst
 
 
-def test_paraphrased_queries_do_not_regress(library):
-    """A floor under today's figure (0.707, docs/ranking.md), not the goal: see the test below."""
-    mean, worst = mean_ndcg_at_5(library, PARAPHRASE_JUDGMENTS)
-    assert mean >= 0.7, worst
+@pytest.mark.parametrize(("judgments", "floor"), [(PARAPHRASE_JUDGMENTS, 0.72), (HELDOUT_JUDGMENTS, 0.57)])
+def test_paraphrased_and_held_out_queries_do_not_regress(library, judgments, floor):
+    """Floors under today's figures (0.733 and 0.583, docs/ranking.md), not the goal: see the test below."""
+    mean, worst = mean_ndcg_at_5(library, judgments)
+    assert mean >= floor, worst
 
 
-def test_semantic_reranking_lifts_the_paraphrases_and_keeps_the_original_queries(library, reranked_library):
-    """Floors under the measured figures (originals 0.943, paraphrases 0.751 against 0.707 lexical:
-    docs/ranking.md), so a regression shows; the 0.95 goal is the test below."""
-    lexical, _ = mean_ndcg_at_5(library, PARAPHRASE_JUDGMENTS)
-    reranked, worst = mean_ndcg_at_5(reranked_library, PARAPHRASE_JUDGMENTS)
-    assert reranked >= max(0.74, lexical + 0.03), worst
+@pytest.mark.parametrize(
+    ("judgments", "floor", "lift"), [(PARAPHRASE_JUDGMENTS, 0.77, 0.04), (HELDOUT_JUDGMENTS, 0.7, 0.1)]
+)
+def test_semantic_reranking_lifts_paraphrases_and_held_out_queries(library, reranked_library, judgments, floor, lift):
+    """Floors under the measured figures (paraphrases 0.787 against 0.733 lexical, held-out 0.736 against 0.583:
+    docs/ranking.md), so a regression shows; the 0.95 goal is the last test below."""
+    lexical, _ = mean_ndcg_at_5(library, judgments)
+    reranked, worst = mean_ndcg_at_5(reranked_library, judgments)
+    assert reranked >= max(floor, lexical + lift), worst
+
+
+def test_semantic_reranking_keeps_the_original_queries(reranked_library):
+    """0.933 measured (0.931 lexical)."""
     original, worst = mean_ndcg_at_5(reranked_library, JUDGMENTS)
-    assert original >= 0.93, worst
+    assert original >= 0.92, worst
 
 
-@pytest.mark.xfail(strict=True, reason="not met: 0.845 lexical, 0.865 reranked on all 42; see docs/ranking.md")
+@pytest.mark.xfail(strict=True, reason="not met: 0.780 lexical, 0.838 reranked on all 57; see docs/ranking.md")
 @pytest.mark.parametrize("ranking", ["library", "reranked_library"])
 def test_mean_ndcg_at_5_on_all_judged_queries_reaches_0_95(request, ranking):
-    mean, worst = mean_ndcg_at_5(request.getfixturevalue(ranking), {**JUDGMENTS, **PARAPHRASE_JUDGMENTS})
+    every = {**JUDGMENTS, **PARAPHRASE_JUDGMENTS, **HELDOUT_JUDGMENTS}
+    mean, worst = mean_ndcg_at_5(request.getfixturevalue(ranking), every)
     assert mean >= 0.95, worst
 
 
@@ -65,5 +76,5 @@ def test_the_semantic_benchmark_scores_the_seeds_as_library_search_ranks_them(li
         (f"rerank heading + text, N={depth}, w={weight}", reranked_library),
     )
     for method, ranked_by in pairs:
-        for name, judgments in (("original 25", JUDGMENTS), ("paraphrases 17", PARAPHRASE_JUDGMENTS)):
+        for name, judgments in SETS.items():
             assert abs(rows[method][name] - mean_ndcg_at_5(ranked_by, judgments)[0]) < 1e-9, (method, name)
