@@ -33,11 +33,15 @@ from search.ingest import IngestError
 from search.language import LANGUAGES
 from search.library import MAX_LIMIT
 from search.markup import terminal_json, terminal_safe
-from search.rerank import Reranker
+from search.rerank import Reranker, RerankUnavailable
 from search.scopes import ALL_SERVERS, OPERATOR
 from search.services import Services
 
-FAILURES = (*USER_ERRORS, FileNotFoundError)
+FAILURES = (*USER_ERRORS, FileNotFoundError, RerankUnavailable)
+RERANK_HELP = (
+    'rerank by meaning (needs the "semantic" extra; loading its model takes seconds; the bot reranks searches by '
+    "default when the extra is installed)"
+)
 TEXT_SNIFF_BYTES = 64 * 1024
 
 log = logging.getLogger("briefbot")
@@ -148,12 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="published on or after")
     search.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="published on or before")
     search.add_argument("--language", choices=list(LANGUAGES), help="only sources in this language")
-    search.add_argument(
-        "--rerank",
-        action="store_true",
-        help='rerank by meaning (needs the "semantic" extra; loading its model takes seconds; the bot reranks by '
-        "default when the extra is installed)",
-    )
+    search.add_argument("--rerank", action="store_true", help=RERANK_HELP)
 
     brief = commands.add_parser("brief", parents=[common], help="a briefing of verbatim, cited sentences")
     brief.add_argument("topic", help="what the briefing is about")
@@ -207,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluation.add_argument("--k1", type=_k1, default=1.2, help="BM25 term saturation, 0-10 (default 1.2)")
     evaluation.add_argument("--b", type=_b, default=0.75, help="BM25 length normalisation, 0-1 (default 0.75)")
+    evaluation.add_argument("--rerank", action="store_true", help=RERANK_HELP)
     return parser
 
 
@@ -240,7 +240,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         for path in (args.docs, args.queries, args.qrels):
             if not path.is_file():
                 raise FileNotFoundError(f"file not found: {path}")
-        result = evaluate_collection(args.docs, args.queries, args.qrels, k1=args.k1, b=args.b)
+        reranker = Reranker() if args.rerank else None
+        if reranker and not reranker.ready():
+            raise RerankUnavailable('--rerank needs the "semantic" extra: pip install -e ".[semantic]"')
+        result = evaluate_collection(
+            args.docs, args.queries, args.qrels, k1=args.k1, b=args.b, reranker=reranker, progress=args.rerank
+        )
         return _emit(args, result, text.eval_text(result))
 
     services = open_services(

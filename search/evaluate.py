@@ -15,11 +15,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
+from tqdm import tqdm
 
 from search.analyze import Analyzer
 from search.decode import decode
 from search.index import BM25Index, field_terms
 from search.ranking import DEFAULT_SETTINGS, RankingSettings, rank
+from search.rerank import Reranker
 
 _FIELD = re.compile(r"^\.([A-Z])\b\s*(.*)$")
 RANK_DEPTH = 1000
@@ -108,9 +110,12 @@ def evaluate_collection(
     b: float = 0.75,
     settings: RankingSettings = DEFAULT_SETTINGS,
     queries: Callable[[int], bool] = lambda number: True,
+    reranker: Reranker | None = None,
+    progress: bool = False,
 ) -> EvalResult:
     """Index the documents with the English analyzer (title and text as the body, the title also as a
-    field) and score every judged query that ``queries(number)`` keeps, ranked as the library ranks."""
+    field) and score every judged query that ``queries(number)`` keeps, ranked as the library ranks (its top
+    candidates reranked by meaning, title and text encoded, when a ``reranker`` is given)."""
     analyzer = Analyzer()
     titles = dict(read_smart(docs_path, "T"))
     docs = read_smart(docs_path, "TW")
@@ -122,9 +127,10 @@ def evaluate_collection(
     tokens = [analyzer.tokens(text) for _, text in docs]
     qrels = read_qrels(qrels_path)
     rankings = []
-    for number, (_, text) in enumerate(read_smart(queries_path, "W"), 1):
-        if not queries(number):
-            continue
+    kept = [(n, text) for n, (_, text) in enumerate(read_smart(queries_path, "W"), 1) if queries(n)]
+    for number, text in tqdm(kept, desc="queries", unit="query", disable=not progress):
         ranked = rank(index, analyzer.terms(text, query=True), RANK_DEPTH, tokens.__getitem__, settings=settings)
+        if reranker:
+            ranked = reranker.rerank(text, ranked, lambda doc: docs[doc][1])
         rankings.append(([index.keys[doc] for doc, _ in ranked], qrels.get(str(number), set())))
     return evaluate_rankings(rankings)

@@ -6,9 +6,11 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from bot.cli import main as cli_main
+from search.rerank import Reranker, RerankUnavailable
 from search.rerank import available as rerank_available
 from tests.conftest import CRANFIELD, SEEDS, full_id
 
@@ -298,3 +300,30 @@ def test_a_search_loads_no_fetching_feed_or_pdf_module(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_eval_rerank_reorders_by_meaning_and_fails_in_one_line_without_the_model(cli, tmp_path, monkeypatch):
+    """``eval --rerank`` scores the reranked ranking; a stand-in encoder makes the plainer document the closer one."""
+    (tmp_path / "docs").write_text(".I 1\n.W\nwing wing wing\n.I 2\n.W\nwing flutter at speed\n")
+    (tmp_path / "qry").write_text(".I 1\n.W\nwing\n")
+    (tmp_path / "qrels").write_text("1 2 1\n")
+    meaning = {"wing": [1.0, 0.0], "wing wing wing": [0.0, 1.0], "wing flutter at speed": [1.0, 0.0]}
+
+    class Meaning:
+        def encode(self, texts):
+            return np.array([meaning[t] for t in texts], np.float32)
+
+    args = ("eval", "--docs", "docs", "--queries", "qry", "--qrels", "qrels", "--json")
+    code, out, _ = cli(*args)
+    assert code == 0 and json.loads(out)["map"] == 0.5
+    monkeypatch.setattr("bot.cli.Reranker", lambda: Reranker(encoder=Meaning))
+    code, out, _ = cli(*args, "--rerank")
+    assert code == 0 and json.loads(out)["map"] == 1.0
+
+    def missing():
+        raise RerankUnavailable("not installed")
+
+    monkeypatch.setattr("bot.cli.Reranker", lambda: Reranker(encoder=missing))
+    code, _, err = cli(*args, "--rerank")
+    last = err.strip().splitlines()[-1]
+    assert code == 1 and last.startswith("briefbot:") and '"semantic" extra' in last and "Traceback" not in err
