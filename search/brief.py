@@ -31,6 +31,7 @@ MAX_SENTENCE_WORDS = 90
 NEAR_DUPLICATE = 0.6  # cosine above which two sentences say the same thing
 NOT_ONE_TOPIC = "No sentence in the library is about “{topic}” as a whole; try fewer words, or search for them."
 CORE_COVERAGE = 0.7  # share of the topic's IDF weight a sentence must hold to be about the topic
+PARTIAL_COVERAGE = 0.5  # ... or, when no sentence holds that much, to stand in for one
 # An opener that leans on the sentence before it: a connective or a leading pronoun/demonstrative.
 # "It is"/"It was" (an expletive: "It is not possible to ...") does not, unless "for this reason" follows.
 DEPENDENT_OPENER = re.compile(
@@ -139,23 +140,20 @@ def _on_topic(candidates: list[_Sentence], wanted: set[str]) -> list[_Sentence]:
     Core: the sentence holds at least ``CORE_COVERAGE`` of the topic's IDF weight, so a two- or three-word
     topic needs all its words unless one is far more common than the rest, and a sentence whose only overlap
     is a frequent word ("sharing", "security") never qualifies. When no sentence does, the best-covering
-    sentences with at least two of the topic's words (or, for one word, those containing it) stand in.
-    Context: a sentence right before or after a core sentence in the same source that shares a topic word or
-    leans on it (a dependent opener) belongs to the same passage of reasoning and qualifies too.
+    sentences with at least two of the topic's words and ``PARTIAL_COVERAGE`` of its weight (or, for one
+    word, those containing it) stand in; when none has that much, no sentence is about the topic.
+    Continuation: a sentence that leans on a core sentence right before it (a dependent opener: "This
+    expenditure contradicted…") carries its reasoning on and qualifies too. A neighbour that merely shares a
+    word with the topic does not (judged off-topic by readers who never saw a brief: docs/ranking.md).
     """
     core = [s for s in candidates if s.coverage >= CORE_COVERAGE]
     if not core:
         several = [s for s in candidates if len(wanted & s.vector.keys()) >= min(2, len(wanted))]
         best = max((s.coverage for s in several), default=0.0)
-        core = [s for s in several if s.coverage >= best - 1e-9 and best > 0]
+        core = [s for s in several if s.coverage >= best - 1e-9 and best >= PARTIAL_COVERAGE]
     chosen = {id(s) for s in core}
-    pairs = _adjacent_pairs(candidates)
-    beside_core = {id(b) for a, b in pairs if id(a) in chosen} | {id(a) for a, b in pairs if id(b) in chosen}
     leaning = _antecedents(candidates)
-    context = [
-        s for s in candidates if id(s) in beside_core - chosen and (s.coverage > 0 or id(leaning.get(id(s))) in chosen)
-    ]
-    return core + context
+    return core + [s for s in candidates if id(s) not in chosen and id(leaning.get(id(s))) in chosen]
 
 
 def _antecedents(candidates: list[_Sentence]) -> dict[int, _Sentence]:

@@ -256,3 +256,33 @@ def test_words_that_never_meet_in_a_sentence_get_a_message_not_a_padded_brief(li
     brief = library.brief("Alaska Dokdo")
     assert library.search("Alaska Dokdo").hits
     assert brief.sentences == [] and brief.citations == [] and "as a whole" in brief.message
+
+
+def brief_of(tmp_path, text: str, topic: str) -> list[str]:
+    (tmp_path / "s").mkdir(parents=True)
+    (tmp_path / "s" / "doc.txt").write_text(f"Notes on the alliance\n{text}\n")
+    (tmp_path / "s" / "other.txt").write_text("Other notes\nThe weather in the capital was mild all week long.\n")
+    return [s.text for s in Library(tmp_path / "s", tmp_path / "d").open().brief(topic).sentences]
+
+
+def test_a_neighbour_that_only_shares_a_word_is_left_out_and_a_continuation_comes_along(tmp_path):
+    quoted = brief_of(
+        tmp_path,
+        "Sharing of intelligence moved quickly through the committee in the spring. "
+        "Cost sharing talks stalled over the terms of the new agreement. "
+        "This left the allies divided over the final bill for the troops.",
+        "cost sharing",
+    )
+    assert quoted == [
+        "Cost sharing talks stalled over the terms of the new agreement.",
+        "This left the allies divided over the final bill for the troops.",
+    ]
+
+
+def test_when_no_sentence_holds_half_the_topic_there_is_no_brief(tmp_path):
+    text = (
+        "Entrapment worries grew in Seoul as the summit season began in earnest. "
+        "The rivalry between the two powers shaped every meeting of the alliance."
+    )
+    assert brief_of(tmp_path, text, "entrapment summit rivalry alliance deterrence") == []
+    assert brief_of(tmp_path / "again", text, "entrapment summit rivalry") != []
