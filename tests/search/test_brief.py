@@ -1,6 +1,7 @@
 """Briefs: verbatim, cited, diverse, bounded, deterministic."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 
@@ -8,7 +9,7 @@ from search import Library
 from search.brief import DEPENDENT_OPENER, MAX_BRIEF_CHARS, Brief, BriefSentence, verify_brief, whole_sentences
 from search.sentences import split_sentences
 from tests.conftest import SEEDS
-from tests.search.judgments import BRIEF_JUDGMENTS
+from tests.search.judgments import BLIND_BRIEF_JUDGMENTS, BRIEF_JUDGMENTS, HELDOUT_BRIEF_JUDGMENTS
 from tests.search.test_ingest import JUNK
 
 TOPICS = [
@@ -201,8 +202,8 @@ def judged_briefs(library):
     return {topic: library.brief(topic) for topic in BRIEF_JUDGMENTS}
 
 
-def on_topic(topic: str, text: str) -> bool:
-    return any(text.startswith(first_words) for first_words in BRIEF_JUDGMENTS[topic])
+def on_topic(topic: str, text: str, judgments: dict[str, list[str]] = BRIEF_JUDGMENTS) -> bool:
+    return any(text.startswith(first_words) for first_words in judgments[topic])
 
 
 def test_there_are_at_least_twelve_judged_brief_topics():
@@ -213,6 +214,30 @@ def test_brief_precision_on_judged_topics_is_at_least_0_9(judged_briefs):
     quoted = [(topic, s.text) for topic, brief in judged_briefs.items() for s in brief.sentences]
     off = [(topic, text[:60]) for topic, text in quoted if not on_topic(topic, text)]
     assert len(quoted) >= 30 and 1 - len(off) / len(quoted) >= 0.9, off
+
+
+@pytest.mark.parametrize(
+    ("judgments", "floor"), [(BLIND_BRIEF_JUDGMENTS, 0.75), (HELDOUT_BRIEF_JUDGMENTS, 0.7)], ids=["blind", "held-out"]
+)
+def test_brief_precision_on_topics_judged_blind_does_not_regress(library, judgments, floor):
+    """Floors under today's figures (0.77 and 0.73, docs/ranking.md), not the 0.9 goal, which these strict
+    judges, whose topics nothing was tuned on, do not see met."""
+    quoted = [(topic, s.text) for topic in judgments for s in library.brief(topic).sentences]
+    off = [(topic, text[:60]) for topic, text in quoted if not on_topic(topic, text, judgments)]
+    assert len(quoted) >= 20 and 1 - len(off) / len(quoted) >= floor, off
+
+
+@pytest.mark.parametrize("judgments", [BRIEF_JUDGMENTS, BLIND_BRIEF_JUDGMENTS, HELDOUT_BRIEF_JUDGMENTS])
+def test_each_judged_sentence_starts_exactly_one_seed_sentence(library, judgments):
+    starts = Counter(
+        sentence
+        for source in library.sources()
+        for paragraph in library.get_source(source.source_id).text.split("\n\n")
+        for sentence in split_sentences(" ".join(paragraph.split()))
+    )
+    for topic, prefixes in judgments.items():
+        for prefix in prefixes:
+            assert sum(n for sentence, n in starts.items() if sentence.startswith(prefix)) == 1, (topic, prefix)
 
 
 def test_defense_cost_sharing_quotes_at_least_four_on_topic_sentences(judged_briefs):
@@ -241,12 +266,16 @@ def test_openers_that_lean_on_the_sentence_before_are_recognised():
         "They met.",
         "It is for this reason that it failed.",
         "This expenditure was odd.",
+        "그러나 한국 정부는 사드를 방어용 무기라고 설명했다.",
+        "しかし、中国は反発した。",
     ]
     standing = [
         "It is not possible to agree.",
         "Insecurity grows.",
         "Theirs is a different view.",
         "Itsunori Onodera met them.",
+        "그림은 벽에 걸려 있었다.",
+        "また来週、会議が開かれる。",
     ]
     assert all(DEPENDENT_OPENER.match(s) for s in leaning)
     assert not any(DEPENDENT_OPENER.match(s) for s in standing)
