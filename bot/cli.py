@@ -248,6 +248,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return _emit(args, result, text.eval_text(result))
 
+    reranks = getattr(args, "rerank", False) or (args.command == "search" and settings.rerank == "on")
     services = open_services(
         settings,
         seeds_dir=args.seeds,
@@ -255,7 +256,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         progress=args.command == "index",
         force_rebuild=args.command == "index" and args.rebuild,
         quick_scan=args.command in QUICK_SCAN_COMMANDS,
-        reranker=Reranker() if getattr(args, "rerank", False) else None,
+        reranker=Reranker() if reranks else None,
     )
     library = services.library
     server = args.server if args.server is not None else settings.briefbot_server

@@ -57,8 +57,10 @@ class Settings(BaseSettings):
     shard_ids: Annotated[list[int] | None, NoDecode] = Field(
         default=None, description="comma-separated shards this process runs (default: all of SHARD_COUNT)"
     )
-    rerank: Literal["auto", "off"] = Field(
-        default="auto", description='semantic reranking of /search: auto = on when the "semantic" extra is installed'
+    rerank: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description='semantic reranking of searches: auto = /search when the "semantic" extra is installed, the CLI '
+        "only with --rerank; on = /search and every CLI search (the model loads in seconds); off = never",
     )
 
     @field_validator("log_level")
@@ -140,8 +142,10 @@ class Settings(BaseSettings):
         )
 
     def reranker(self) -> Reranker | None:
-        """The bot's semantic reranker (search.rerank), or None when RERANK=off or the extra is missing."""
-        return Reranker() if self.rerank == "auto" and rerank_available() else None
+        """The bot's semantic reranker (search.rerank): None when RERANK=off, or =auto without the extra (with
+        RERANK=on and no extra, searches warn once and stay lexical)."""
+        wanted = self.rerank == "on" or (self.rerank == "auto" and rerank_available())
+        return Reranker() if wanted else None
 
     @property
     def digest_grace(self) -> dt.timedelta:

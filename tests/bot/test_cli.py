@@ -327,3 +327,30 @@ def test_eval_rerank_reorders_by_meaning_and_fails_in_one_line_without_the_model
     code, _, err = cli(*args, "--rerank")
     last = err.strip().splitlines()[-1]
     assert code == 1 and last.startswith("briefbot:") and '"semantic" extra' in last and "Traceback" not in err
+
+
+class Letters:
+    """A stand-in encoder: normalised letter counts."""
+
+    def encode(self, texts):
+        rows = np.array([[text.lower().count(c) for c in "abcdefghijklmnopqrstuvwxyz"] for text in texts], np.float32)
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+@pytest.mark.parametrize(
+    ("rerank", "command", "reranked"), [("on", "search", True), ("auto", "search", False), ("on", "brief", False)]
+)
+def test_rerank_on_makes_every_cli_search_rerank(cli, monkeypatch, rerank, command, reranked):
+    used = []
+
+    def reranker():
+        used.append(Reranker(encoder=Letters))
+        return used[-1]
+
+    monkeypatch.setenv("RERANK", rerank)
+    monkeypatch.setattr("bot.cli.Reranker", reranker)
+    code, out, _ = cli(command, "THAAD deployment", "--json")
+    assert code == 0 and json.loads(out)
+    assert bool(used) == reranked
+    if reranked:
+        assert used[0]._encoder is not None  # the search went through it

@@ -88,7 +88,8 @@ def test_blend_mixes_the_normalised_score_and_the_cosine():
 
 
 @pytest.mark.parametrize(
-    ("value", "installed", "on"), [("auto", True, True), ("auto", False, False), ("off", True, False)]
+    ("value", "installed", "on"),
+    [("auto", True, True), ("auto", False, False), ("off", True, False), ("on", True, True), ("on", False, True)],
 )
 def test_the_rerank_setting_is_on_by_default_when_the_extra_is_installed(monkeypatch, value, installed, on):
     monkeypatch.setattr("bot.settings.rerank_available", lambda: installed)
