@@ -19,6 +19,7 @@ import gc
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -92,6 +93,8 @@ class BriefBot(commands.Bot):
         self.background = background
         self.cooldown_clock = cooldown_clock
         self.synced: str | None = None  # "guild", "global" or "unchanged", once setup_hook ran
+        self._stop_warming = threading.Event()
+        self._warming: asyncio.Task | None = None  # embedding the library's passages for the reranker
 
     def _cogs(self) -> list[commands.Cog]:
         settings, services = self.settings, self.services
@@ -131,6 +134,13 @@ class BriefBot(commands.Bot):
         if self.background:
             for loop in self.loops:
                 loop.start()
+            if encoder:  # then every passage of a small library embedded, so no search waits for its candidates
+                library = self.services.library
+                self._warming = asyncio.create_task(asyncio.to_thread(library.warm, self._stop_warming))
+
+    async def close(self) -> None:
+        self._stop_warming.set()  # the embedding thread stops after its current batch
+        await super().close()
 
     @property
     def loops(self) -> list[tasks.Loop]:

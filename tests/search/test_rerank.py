@@ -4,13 +4,14 @@ search goes on lexically."""
 from __future__ import annotations
 
 import logging
+import threading
 
 import numpy as np
 import pytest
 
 from bot.settings import Settings
 from search.library import Library
-from search.rerank import Reranker, RerankSettings, RerankUnavailable, blend
+from search.rerank import Reranker, RerankSettings, RerankUnavailable, VectorStore, blend
 from tests.conftest import SEEDS, full_id
 from tests.search.judgments import PARAPHRASE_JUDGMENTS, ndcg_at
 
@@ -100,3 +101,51 @@ def test_a_bad_rerank_setting_is_refused(monkeypatch):
     monkeypatch.setenv("RERANK", "sometimes")
     with pytest.raises(ValueError, match="rerank"):
         Settings(_env_file=None)
+
+
+class Wide(CountingEncoder):
+    """The counting stand-in, padded to the real model's 384 dimensions (the store keeps rows of that size)."""
+
+    def encode(self, texts):
+        rows = super().encode(texts)
+        return np.pad(rows, ((0, 0), (0, 384 - rows.shape[1])))
+
+
+def test_embeddings_kept_on_disk_are_not_encoded_again_by_the_next_process(tmp_path):
+    texts = ["defense cost sharing", "regime survival", "a recipe for soup"]
+    first = Wide()
+    reranker = Reranker(encoder=lambda: first, store=VectorStore(tmp_path / "e.sqlite3"))
+    rows = reranker.embeddings(texts)
+    assert first.calls == [texts]
+    later = Wide()
+    again = Reranker(encoder=lambda: later, store=VectorStore(tmp_path / "e.sqlite3"))
+    assert np.array_equal(again.embeddings([*texts, "new"]), np.vstack([rows, Wide().encode(["new"])]))
+    assert later.calls == [["new"]]
+
+
+def test_a_broken_store_is_one_warning_and_reranking_goes_on(tmp_path, caplog):
+    (tmp_path / "e.sqlite3").write_bytes(b"not a database" * 100)
+    encoder = Wide()
+    reranker = Reranker(encoder=lambda: encoder, store=VectorStore(tmp_path / "e.sqlite3"))
+    with caplog.at_level(logging.WARNING, logger="search.rerank"):
+        for _ in range(3):
+            assert reranker.embeddings(["regime survival"]).shape == (1, 384)
+    assert len([r for r in caplog.records if "no longer kept" in r.message]) == 1
+
+
+def test_warming_embeds_every_passage_once_and_only_small_libraries(tmp_path):
+    encoder = Wide()
+    library = Library(SEEDS, tmp_path, reranker=Reranker(encoder=lambda: encoder)).open()
+    live = len(library.corpus.passage_source)
+    assert library.warm(most=live - 1) == 0 and encoder.calls == []
+    assert library.warm() == live and sum(map(len, encoder.calls)) == live
+    later = Wide()
+    reopened = Library(SEEDS, tmp_path, reranker=Reranker(encoder=lambda: later)).open()
+    assert reopened.warm() == live and later.calls == []
+    reopened.search("security dilemma North Korea")
+    assert later.calls == [["security dilemma North Korea"]]  # the query alone is encoded
+    stop = threading.Event()
+    stop.set()
+    fresh = Wide()
+    assert Library(SEEDS, tmp_path / "other", reranker=Reranker(encoder=lambda: fresh)).open().warm(stop) == 0
+    assert fresh.calls == []  # stopped before the first batch
