@@ -34,6 +34,7 @@ from bot.cogs.ingest import IngestCog
 from bot.cogs.library import LibraryCog
 from bot.cogs.search import SearchCog
 from bot.cooldown import Cooldown
+from bot.loops import logged
 from bot.replies import NO_MENTIONS
 from bot.saved_searches import SavedSearches
 from bot.settings import Settings
@@ -45,6 +46,7 @@ from search.services import Services
 from search.workers import prepare_workers
 
 log = logging.getLogger(__name__)
+WARM_SECONDS = 60  # how often the reranker's embeddings are brought up to date with a changed library
 
 
 class _NotApplicable(logging.Filter):
@@ -135,11 +137,23 @@ class BriefBot(commands.Bot):
             for loop in self.loops:
                 loop.start()
             if encoder:  # then every passage of a small library embedded, so no search waits for its candidates
-                library = self.services.library
-                self._warming = asyncio.create_task(asyncio.to_thread(library.warm, self._stop_warming))
+                self._warming = asyncio.create_task(self._keep_warm())
+
+    async def _keep_warm(self) -> None:
+        """Embed the library's passages for the reranker (``Library.warm``) after start-up, and again whenever
+        the library has changed, so that new passages are embedded before a search needs them."""
+        library = self.services.library
+        warmed = None
+        while not self._stop_warming.is_set():
+            if library.corpus is not warmed:
+                warmed = library.corpus
+                await logged("warm", asyncio.to_thread(library.warm, self._stop_warming))
+            await asyncio.sleep(WARM_SECONDS)
 
     async def close(self) -> None:
         self._stop_warming.set()  # the embedding thread stops after its current batch
+        if self._warming:
+            self._warming.cancel()
         await super().close()
 
     @property
