@@ -6,7 +6,7 @@
     python -m bench library                          # the product path at 1k-100k articles (bench.library)
     python -m bench ranking                          # the cost of feedback and proximity (bench.ranking)
     python -m bench semantic                         # semantic reranking: quality and cost (bench.semantic)
-    python -m bench headlines                        # known-item search on 181 real articles (bench.headlines)
+    python -m bench headlines                        # known-item search on 179 real articles (bench.headlines)
     python -m bench scopes                           # what per-server scopes cost a search (bench.scopes)
     python -m bench claims                           # digest and feed claims/s, PostgreSQL vs SQLite (bench.claims)
 """

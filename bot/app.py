@@ -136,7 +136,7 @@ class BriefBot(commands.Bot):
         if self.background:
             for loop in self.loops:
                 loop.start()
-            if encoder:  # then every passage of a small library embedded, so no search waits for its candidates
+            if encoder and encoder.result():  # then a small library's passages embedded, so searches needn't
                 self._warming = asyncio.create_task(self._keep_warm())
 
     async def _keep_warm(self) -> None:

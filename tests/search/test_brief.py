@@ -267,7 +267,12 @@ def test_openers_that_lean_on_the_sentence_before_are_recognised():
         "It is for this reason that it failed.",
         "This expenditure was odd.",
         "그러나 한국 정부는 사드를 방어용 무기라고 설명했다.",
+        "그러나, 한국 정부는 설명했다.",
         "しかし、中国は反発した。",
+        "しかし，中国は反発した。",
+        "「しかし、中国は反発した」と述べた。",
+        "しかしながら、中国は反発した。",
+        "一方で、中国は反発した。",
     ]
     standing = [
         "It is not possible to agree.",

@@ -4,6 +4,7 @@ search goes on lexically."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 
 from bot.settings import Settings
 from search.library import Library
-from search.rerank import Reranker, RerankSettings, RerankUnavailable, VectorStore, blend
+from search.rerank import Reranker, RerankSettings, RerankUnavailable, VectorStore, _key, blend
 from tests.conftest import SEEDS, full_id
 from tests.search.judgments import PARAPHRASE_JUDGMENTS, ndcg_at
 
@@ -149,3 +150,23 @@ def test_warming_embeds_every_passage_once_and_only_small_libraries(tmp_path):
     fresh = Wide()
     assert Library(SEEDS, tmp_path / "other", reranker=Reranker(encoder=lambda: fresh)).open().warm(stop) == 0
     assert fresh.calls == []  # stopped before the first batch
+
+
+def test_a_busy_store_skips_a_write_and_a_read_only_one_serves_what_it_holds(tmp_path, caplog):
+    path = tmp_path / "e.sqlite3"
+    encoder = Wide()
+    Reranker(encoder=lambda: encoder, store=VectorStore(path)).embeddings(["regime survival"])
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # another process in the middle of a write
+    busy = VectorStore(path, timeout=0.05)
+    with caplog.at_level(logging.WARNING, logger="search.rerank"):
+        busy.put({b"k" * 16: np.ones(384, np.float32)})
+    blocker.execute("ROLLBACK")
+    assert not caplog.records and busy.get([b"k" * 16]) == {}  # skipped once, not turned off:
+    busy.put({b"k" * 16: np.ones(384, np.float32)})
+    assert list(busy.get([b"k" * 16])) == [b"k" * 16]
+    later = Wide()
+    reader = Reranker(encoder=lambda: later, store=VectorStore(path, read_only=True))
+    reader.embeddings(["regime survival", "new text"])
+    assert later.calls == [["new text"]]
+    assert VectorStore(path).get([_key("new text")]) == {}  # read-only: nothing written
