@@ -37,7 +37,7 @@ from search.evaluate import RANK_DEPTH, evaluate_rankings, read_qrels, read_smar
 from search.index import BM25Index, field_terms
 from search.library import MAX_LIMIT, Library
 from search.ranking import diversified, rank
-from search.rerank import Reranker, RerankSettings, blend
+from search.rerank import Reranker, RerankSettings, blend, embedded_text
 from tests.search.judgments import HELDOUT_JUDGMENTS, JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,9 +69,9 @@ def seed_rows(
     corpus = state.corpus
     texts: dict[str, Callable[[int], str]] = {
         "text": lambda doc: corpus.passage(doc).text,
-        "heading + text": lambda doc: library._embedded_text(state, doc),
+        "heading + text": lambda doc: embedded_text(corpus.passage(doc)),
         "title + heading + text": lambda doc: (
-            f"{corpus.sources[corpus.passage(doc).source_id].title or ''}\n{library._embedded_text(state, doc)}"
+            f"{corpus.sources[corpus.passage(doc).source_id].title or ''}\n{embedded_text(corpus.passage(doc))}"
         ),
     }
     live = [doc for doc in range(len(corpus.passage_source)) if corpus.live is None or corpus.live[doc]]
@@ -160,7 +160,7 @@ def cost_rows(library: Library, depths: list[int]) -> list[tuple[str, float]]:
         batches[depth] = []
         for query in queries[:15]:
             _, ranked, _ = library._rank(state, query, depth, None, None, None)
-            batches[depth].append([library._embedded_text(state, doc) for doc, _ in ranked])
+            batches[depth].append([embedded_text(state.corpus.passage(doc)) for doc, _ in ranked])
     for when in ("first time after load", "steady"):  # torch prepares its kernels per input shape, once
         rows.append((f"encode one query, {when} (ms, median)", median_ms(lambda q: encoder.encode([q]), queries)))
         for depth, texts in batches.items():

@@ -40,7 +40,7 @@ from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
 from search.ranking import diversified, passage_terms, rank
-from search.rerank import Reranker, VectorStore
+from search.rerank import Reranker, VectorStore, embedded_text
 from search.scopes import OPERATOR, visible, visible_mask
 from search.snippet import make_snippet, matched_words
 from search.store import DuplicateError, Store
@@ -547,7 +547,7 @@ class Library:
             depth = max(depth, self.reranker.settings.depth)
         parsed, ranked, message = self._rank(state, query, depth, sources, since, until, language, scope)
         if self.reranker:
-            ranked = self.reranker.rerank(parsed.text, ranked, lambda doc: self._embedded_text(state, doc))
+            ranked = self.reranker.rerank(parsed.text, ranked, lambda doc: embedded_text(state.corpus.passage(doc)))
         if not sources:
             groups = [int(state.corpus.passage_source[doc]) for doc, _ in ranked]
             ranked = [ranked[i] for i in diversified(groups, page_size or limit)]
@@ -674,17 +674,10 @@ class Library:
         corpus = state.corpus
         if not self.reranker or not 0 < corpus.documents - corpus.retired <= most or not self.reranker.ready():
             return 0
-        live = [d for d in range(len(corpus.passage_source)) if corpus.live is None or corpus.live[d]]
         start = time.perf_counter()
-        done = self.reranker.warm((self._embedded_text(state, doc) for doc in live), stop)
+        done = self.reranker.warm(map(embedded_text, corpus.passages), stop)  # streamed a source at a time
         log.info("semantic reranking: %d passages embedded or found in %.1f s", done, time.perf_counter() - start)
         return done
-
-    @staticmethod
-    def _embedded_text(state: _State, doc: int) -> str:
-        """What the reranker compares with the query: the passage's heading and text."""
-        passage = state.corpus.passage(doc)
-        return f"{passage.heading}\n{passage.text}" if passage.heading else passage.text
 
     def _hit(self, state: _State, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
         passage = state.corpus.passage(doc)

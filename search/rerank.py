@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from search import datadir
+from search.models import Passage
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +238,11 @@ class Reranker:
             return ranked
         cosine = self.similarities(query, [text(doc) for doc, _ in head])
         return blend(head, cosine, self.settings.weight) + tail
+
+
+def embedded_text(passage: Passage) -> str:
+    """What the reranker compares with the query: the passage's heading and text."""
+    return f"{passage.heading}\n{passage.text}" if passage.heading else passage.text
 
 
 def _key(text: str) -> bytes:
