@@ -33,8 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.evaluate import RANK_DEPTH, evaluate_rankings, read_qrels, read_smart
-from search.index import BM25Index, field_terms
+from search.evaluate import RANK_DEPTH, evaluate_rankings, index_collection, read_qrels, read_smart
 from search.library import MAX_LIMIT, Library
 from search.ranking import diversified, rank
 from search.rerank import Reranker, RerankSettings, blend, embedded_text
@@ -112,12 +111,9 @@ def cranfield_rows(reranker: Reranker, depths: list[int], weights: list[float]) 
     """(method, {half: (MAP, nDCG@10)}) rows, and the seconds spent encoding the 1,400 documents."""
     from search.analyze import Analyzer
 
-    docs_path, analyzer = CRANFIELD / "cran.all.1400", Analyzer()
-    titles, docs = dict(read_smart(docs_path, "T")), read_smart(docs_path, "TW")
-    index = BM25Index.build(
-        (doc_id, analyzer.terms(text) + field_terms(analyzer.terms(titles[doc_id]))) for doc_id, text in docs
-    )
-    tokens = [analyzer.tokens(text) for _, text in docs]
+    analyzer = Analyzer()
+    collection = index_collection(CRANFIELD / "cran.all.1400", analyzer)
+    docs, index, tokens = collection.docs, collection.index, collection.tokens
     qrels = read_qrels(CRANFIELD / "cranqrel")
     start = time.perf_counter()
     doc_rows = reranker.embeddings([text for _, text in docs])

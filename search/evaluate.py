@@ -12,12 +12,13 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 from tqdm import tqdm
 
-from search.analyze import Analyzer
+from search.analyze import Analyzer, Token
 from search.decode import decode
 from search.index import BM25Index, field_terms
 from search.ranking import DEFAULT_SETTINGS, RankingSettings, rank
@@ -101,6 +102,27 @@ def evaluate_rankings(rankings: Iterable[tuple[list[str], set[str]]]) -> EvalRes
     )
 
 
+@dataclass
+class Collection:
+    """A SMART collection's documents indexed as the library indexes passages."""
+
+    docs: list[tuple[str, str]]  # (id, title + text)
+    index: BM25Index
+    tokens: list[list[Token]]
+
+
+def index_collection(docs_path: Path, analyzer: Analyzer, *, k1: float = 1.2, b: float = 0.75) -> Collection:
+    """Title and text as the body, the title also as a field."""
+    titles = dict(read_smart(docs_path, "T"))
+    docs = read_smart(docs_path, "TW")
+    index = BM25Index.build(
+        ((doc_id, analyzer.terms(text) + field_terms(analyzer.terms(titles[doc_id]))) for doc_id, text in docs),
+        k1=k1,
+        b=b,
+    )
+    return Collection(docs, index, [analyzer.tokens(text) for _, text in docs])
+
+
 def evaluate_collection(
     docs_path: Path,
     queries_path: Path,
@@ -117,14 +139,8 @@ def evaluate_collection(
     field) and score every judged query that ``queries(number)`` keeps, ranked as the library ranks (its top
     candidates reranked by meaning, title and text encoded, when a ``reranker`` is given)."""
     analyzer = Analyzer()
-    titles = dict(read_smart(docs_path, "T"))
-    docs = read_smart(docs_path, "TW")
-    index = BM25Index.build(
-        ((doc_id, analyzer.terms(text) + field_terms(analyzer.terms(titles[doc_id]))) for doc_id, text in docs),
-        k1=k1,
-        b=b,
-    )
-    tokens = [analyzer.tokens(text) for _, text in docs]
+    collection = index_collection(docs_path, analyzer, k1=k1, b=b)
+    docs, index, tokens = collection.docs, collection.index, collection.tokens
     qrels = read_qrels(qrels_path)
     rankings = []
     kept = [(n, text) for n, (_, text) in enumerate(read_smart(queries_path, "W"), 1) if queries(n)]
