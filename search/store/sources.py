@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from search.models import Passage, Source
 from search.scopes import OPERATOR
@@ -33,17 +33,24 @@ from search.store.errors import DuplicateError
 SERIAL = "sources"  # the lock that orders the change log (see the module docstring)
 
 
-class Change(BaseModel):
-    """One entry of the change log; an ``add`` carries the source and its passages as stored."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change log; an ``add`` carries the source and its passages as stored, parsed when first
+    read (a follower skips the changes it made itself, and a long source's passages take tens of ms to parse)."""
 
     seq: int
     op: Literal["add", "remove"]
     scope: int
     source_id: str
-    source: Source | None = None
-    passages: list[Passage] | None = None
+    stored: tuple[str, str] | None = field(default=None, repr=False, compare=False)  # (source, passages) JSON
+
+    @cached_property
+    def source(self) -> Source | None:
+        return Source.model_validate_json(self.stored[0]) if self.stored else None
+
+    @cached_property
+    def passages(self) -> list[Passage] | None:
+        return _passages(self.stored[1]) if self.stored else None
 
 
 class SourceRepository:
@@ -96,7 +103,10 @@ class SourceRepository:
             rows = db.execute(
                 "SELECT source_json, passages_json, scope FROM sources ORDER BY added_at, source_id"
             ).fetchall()
-        return [(*_parsed(row), row["scope"]) for row in rows]
+        return [
+            (Source.model_validate_json(row["source_json"]), _passages(row["passages_json"]), row["scope"])
+            for row in rows
+        ]
 
     def remove(self, source_id: str, now: dt.datetime) -> bool:
         """Remove a stored source and log its removal; False if it was not stored."""
@@ -125,11 +135,16 @@ class SourceRepository:
             query, args = query + " LIMIT ?", (seq, limit)
         with self.db.connect() as db:
             rows = db.execute(query, args).fetchall()
-        changes = []
-        for row in rows:
-            stored = dict(zip(("source", "passages"), _parsed(row), strict=True)) if row["op"] == "add" else {}
-            changes.append(Change(**{key: row[key] for key in ("seq", "op", "scope", "source_id")}, **stored))
-        return changes
+        return [
+            Change(
+                row["seq"],
+                row["op"],
+                row["scope"],
+                row["source_id"],
+                (row["source_json"], row["passages_json"]) if row["op"] == "add" else None,
+            )
+            for row in rows
+        ]
 
     def mark_seen(self, source_ids: list[str], now: dt.datetime) -> None:
         """Record when each source was first in the library (what "new since the last digest" means)."""
@@ -150,11 +165,8 @@ def _log(db, source_id: str, scope: int, op: str, at: dt.datetime) -> None:
     )
 
 
-def _parsed(row) -> tuple[Source, list[Passage]]:
-    return (
-        Source.model_validate_json(row["source_json"]),
-        [Passage.model_validate(p) for p in json.loads(row["passages_json"])],
-    )
+def _passages(stored: str) -> list[Passage]:
+    return [Passage.model_validate(p) for p in json.loads(stored)]
 
 
 def _json_list(passages: list[Passage]) -> str:
