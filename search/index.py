@@ -419,15 +419,9 @@ class BM25Index:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
         try:
             segment = merged.segments[0] if merged.segments else Segment.build([])
-            for name, values in (
-                ("indptr", segment.indptr),
-                ("doc_ids", segment.doc_ids),
-                ("tfs", segment.tfs),
-                ("doc_len", segment.doc_len),
-                ("max_tf", segment.max_tf),
-            ):
+            for name in ARRAYS:  # the segment's arrays, by the names a load reads them back by
                 with open(tmp / f"{name}.npy", "wb") as f:
-                    np.save(f, np.asarray(values), allow_pickle=False)
+                    np.save(f, np.asarray(getattr(segment, name)), allow_pickle=False)
                     _sync(f)
             _write_json(tmp / "vocab.json", segment.vocab)
             _write_json(tmp / "keys.json", list(merged.keys))
