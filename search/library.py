@@ -668,14 +668,15 @@ class Library:
     def warm(self, stop: threading.Event | None = None, most: int = WARM_PASSAGES) -> int:
         """Embed every live passage for the reranker ahead of the searches (minutes of one core for thousands of
         passages; blocking: call it in a thread), when the library has at most ``most``; what the store already
-        holds is not encoded again. Returns how many passages were embedded or found (0: no reranker, or too
-        many passages; fewer than all once ``stop`` is set)."""
+        holds is not encoded again, and what it holds of passages no longer live is dropped. Returns how many
+        passages were embedded or found (0: no reranker, or too many passages; fewer than all once ``stop`` is
+        set)."""
         state = self._state
         corpus = state.corpus
         if not self.reranker or not 0 < corpus.documents - corpus.retired <= most or not self.reranker.ready():
             return 0
         start = time.perf_counter()
-        done = self.reranker.warm(map(embedded_text, corpus.passages), stop)  # streamed a source at a time
+        done = self.reranker.warm(map(embedded_text, corpus.passages), stop, prune=True)  # a source at a time
         log.info("semantic reranking: %d passages embedded or found in %.1f s", done, time.perf_counter() - start)
         return done
 

@@ -28,7 +28,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,7 @@ DEFAULT_DEPTH = 20  # candidates reranked (50 gained nothing on the tuning data 
 CACHE_SIZE = 50_000  # passage embeddings kept (384 float32 each: about 77 MB when full)
 DIMENSIONS = 384  # all-MiniLM-L6-v2's embedding size
 WARM_BATCH = 32  # texts encoded per step of ``Reranker.warm``
+PRUNE_GRACE = 3600.0  # seconds a stored embedding is kept even if no live passage has its text
 
 
 class RerankUnavailable(RuntimeError):
@@ -82,7 +83,7 @@ class Encoder:
 
 
 class VectorStore:
-    """Embeddings by key in a SQLite file (one row per text ever encoded: about 1.6 KB each); ``read_only``
+    """Embeddings by key in a SQLite file (one row per text encoded: about 1.6 KB each); ``read_only``
     reads it and writes nothing. A busy file (another process writing) skips that one read or write; any other
     error turns the store off with one warning: reranking then goes on with the in-memory cache alone."""
 
@@ -95,19 +96,43 @@ class VectorStore:
         self._failed = False
 
     def get(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        rows: list = []
-        for start in range(0, len(keys), 500):  # under SQLite's limit on bound parameters
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows += self._run(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk)
+        def read(db: sqlite3.Connection) -> Iterator[tuple[bytes, bytes]]:
+            for start in range(0, len(keys), 500):  # under SQLite's limit on bound parameters
+                chunk = keys[start : start + 500]
+                yield from db.execute(
+                    f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk
+                )
+
+        rows = self._run(read)
         return {bytes(key): np.frombuffer(vector, np.float32) for key, vector in rows if len(vector) == 4 * DIMENSIONS}
 
     def put(self, vectors: dict[bytes, np.ndarray]) -> None:
-        rows = [(key, np.asarray(row, np.float32).tobytes()) for key, row in vectors.items() if row.size == DIMENSIONS]
+        now = time.time()
+        rows = [
+            (key, np.asarray(row, np.float32).tobytes(), now) for key, row in vectors.items() if row.size == DIMENSIONS
+        ]
         if rows and not self.read_only:  # (a row of another size would be refused by ``get`` anyway)
-            self._run("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows, many=True)
+            self._run(lambda db: db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows))
 
-    def _run(self, sql: str, parameters: Sequence, *, many: bool = False) -> list:
+    def retain(self, keys: Iterable[bytes], *, grace: float = PRUNE_GRACE) -> int:
+        """Delete the rows whose key is not in ``keys`` (the texts the library still holds), except those written
+        in the last ``grace`` seconds: another process may have embedded a source this one has not seen yet.
+        Returns how many rows went (0 when read-only, busy or off)."""
+        if self.read_only:
+            return 0
+        kept = [(key,) for key in keys]
+
+        def prune(db: sqlite3.Connection) -> list[tuple[int]]:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key BLOB PRIMARY KEY)")
+            db.execute("DELETE FROM kept")
+            db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", kept)
+            stale = "key NOT IN (SELECT key FROM kept) AND (written IS NULL OR written < ?)"
+            return [(db.execute(f"DELETE FROM vectors WHERE {stale}", (time.time() - grace,)).rowcount,)]
+
+        return next(iter(self._run(prune)), (0,))[0]
+
+    def _run(self, work: Callable[[sqlite3.Connection], Iterable]) -> list:
+        """``work(connection)`` in one transaction, its rows as a list; [] when busy or off."""
         with self._lock:
             if self._failed:
                 return []
@@ -115,8 +140,7 @@ class VectorStore:
                 if self._db is None:
                     self._db = self._connect()
                 with self._db:
-                    cursor = self._db.executemany(sql, parameters) if many else self._db.execute(sql, parameters)
-                    return cursor.fetchall()
+                    return list(work(self._db))
             except sqlite3.OperationalError as error:
                 if "locked" in str(error) or "busy" in str(error):
                     log.debug("embeddings file busy, skipped once: %s", error)
@@ -131,7 +155,9 @@ class VectorStore:
             return sqlite3.connect(datadir.read_only_uri(self.path), uri=True, check_same_thread=False)
         db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL, written REAL)")
+        if "written" not in {row[1] for row in db.execute("PRAGMA table_info(vectors)")}:  # a file from before
+            db.execute("ALTER TABLE vectors ADD COLUMN written REAL")  # pruning: its rows count as old
         return db
 
     def _turn_off(self, error: sqlite3.Error) -> None:
@@ -213,14 +239,19 @@ class Reranker:
                     self._cache.popitem(last=False)
         return np.stack([found[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
 
-    def warm(self, texts: Iterable[str], stop: threading.Event | None = None) -> int:
+    def warm(self, texts: Iterable[str], stop: threading.Event | None = None, *, prune: bool = False) -> int:
         """Embed ``texts`` ahead of the searches that will need them, a batch at a time (from a thread; every
-        batch the store already holds costs one lookup); stops between batches once ``stop`` is set. Returns
-        how many texts were embedded or found."""
-        done, pending = 0, iter(texts)
+        batch the store already holds costs one lookup); stops between batches once ``stop`` is set. With
+        ``prune``, ``texts`` are all the library holds: once every one is embedded, the store drops the rows of
+        other texts (``VectorStore.retain``). Returns how many texts were embedded or found."""
+        done, pending, keys = 0, iter(texts), []
         while (stop is None or not stop.is_set()) and (batch := list(itertools.islice(pending, WARM_BATCH))):
             self.embeddings(batch)
+            keys += map(_key, batch)
             done += len(batch)
+        removed = self.store.retain(keys) if prune and self.store and (stop is None or not stop.is_set()) else 0
+        if removed:
+            log.info("semantic reranking: %d stored embeddings of texts no longer in the library removed", removed)
         return done
 
     def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:

@@ -170,3 +170,39 @@ def test_a_busy_store_skips_a_write_and_a_read_only_one_serves_what_it_holds(tmp
     reader.embeddings(["regime survival", "new text"])
     assert later.calls == [["new text"]]
     assert VectorStore(path).get([_key("new text")]) == {}  # read-only: nothing written
+
+
+def test_warming_drops_stored_embeddings_of_passages_no_longer_live_after_a_grace(tmp_path):
+    from search.scopes import OPERATOR
+    from tests.search.test_digest import STORY, add_story
+
+    encoder = Wide()
+    library = Library(SEEDS, tmp_path, reranker=Reranker(encoder=lambda: encoder)).open()
+    story = add_story(library, "hotline", STORY, "example.org")
+    live = len(library.corpus.passages)
+    assert library.warm() == live
+    path = tmp_path / "embeddings.sqlite3"
+    stored = sqlite3.connect(path)
+    assert stored.execute("SELECT count(*) FROM vectors").fetchone() == (live,)
+    library.remove_source(story.source_id, OPERATOR)
+    library.warm()
+    assert stored.execute("SELECT count(*) FROM vectors").fetchone() == (live,)  # written just now: kept a while
+    with stored:
+        stored.execute("UPDATE vectors SET written = written - 7200")  # two hours later
+    library.warm()
+    assert stored.execute("SELECT count(*) FROM vectors").fetchone() == (live - 1,)
+    assert stored.execute("SELECT 1 FROM vectors WHERE key = ?", (_key(STORY),)).fetchone() is None
+    assert sum(map(len, encoder.calls)) == live  # each passage encoded once, by the first warm
+
+
+def test_an_embeddings_file_from_before_pruning_is_upgraded_and_its_rows_count_as_old(tmp_path):
+    path = tmp_path / "e.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+        old.execute("INSERT INTO vectors VALUES (?, ?)", (_key("gone"), np.ones(384, np.float32).tobytes()))
+        old.execute("INSERT INTO vectors VALUES (?, ?)", (_key("kept"), np.ones(384, np.float32).tobytes()))
+    store = VectorStore(path)
+    store.put({_key("new"): np.ones(384, np.float32)})
+    assert store.retain([_key("kept")]) == 1
+    assert set(store.get([_key("gone"), _key("kept"), _key("new")])) == {_key("kept"), _key("new")}
+    assert VectorStore(path, read_only=True).retain([]) == 0
