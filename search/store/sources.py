@@ -122,19 +122,16 @@ class SourceRepository:
         with self.db.connect() as db:
             return db.execute("SELECT COALESCE(MAX(seq), 0) AS seq FROM source_changes").fetchone()["seq"]
 
-    def changes_since(self, seq: int, limit: int | None = None) -> list[Change]:
-        """The changes numbered above ``seq``, in order, at most ``limit`` of them; an add whose source was
-        removed since is left out (its removal follows)."""
+    def changes_since(self, seq: int) -> list[Change]:
+        """The changes numbered above ``seq``, in order; an add whose source was removed since is left out (its
+        removal follows)."""
         query = (
             "SELECT c.seq, c.op, c.scope, c.source_id, s.source_json, s.passages_json FROM source_changes c "
             "LEFT JOIN sources s ON c.op = 'add' AND s.source_id = c.source_id "
             "WHERE c.seq > ? AND (c.op = 'remove' OR s.source_id IS NOT NULL) ORDER BY c.seq"
         )
-        args: tuple = (seq,)
-        if limit is not None:
-            query, args = query + " LIMIT ?", (seq, limit)
         with self.db.connect() as db:
-            rows = db.execute(query, args).fetchall()
+            rows = db.execute(query, (seq,)).fetchall()
         return [
             Change(
                 row["seq"],
