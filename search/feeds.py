@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 
 from search.errors import FeedError
-from search.fetch import FetchError, FetchPolicy, fetch
+from search.fetch import FetchError, FetchPolicy, check_link, fetch
 from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_blocks, outlet_from_url
 from search.library import Library
 from search.nesting import check_nesting
@@ -128,6 +128,7 @@ class FeedService:
     async def follow(self, url: str, added_by: str | None, scope: int = OPERATOR) -> PollResult:
         """Follow ``url`` for ``scope`` (search.scopes: its items join that scope's library) and ingest its
         current items; if the first poll fails, unfollow and raise FeedError."""
+        check_link(url.strip())  # nothing stored that could not be fetched, or would show a password
         now = self.library.clock()  # the first poll is made here, so no other poller takes it meanwhile
         feed = await asyncio.to_thread(self.repository.add, url.strip(), added_by, now, scope, now + POLL_LEASE)
         result = await self._poll(feed)

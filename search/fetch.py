@@ -133,18 +133,31 @@ class _GuardedResolver:  # an aiohttp AbstractResolver; aiohttp is imported only
         await self._inner.close()
 
 
-async def _check_url(url: str, policy: FetchPolicy) -> None:
-    parts = urlsplit(url)
+def check_link(url: str) -> str:
+    """The link's host, or FetchError: not http(s), no host, or a user name or password in it (briefbot shows
+    the links it follows and cites to everyone who uses it, so none may hold a secret)."""
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port  # a port out of range or not a number raises here
+    except ValueError:
+        raise FetchError("that is not a valid link") from None
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"only http and https links can be fetched, not {parts.scheme or 'that'}")
-    host = parts.hostname
     if not host:
         raise FetchError("that link has no host")
+    if "@" in parts.netloc:
+        raise FetchError("leave the user name and password out of the link: briefbot shows its links to everyone")
+    return host
+
+
+async def _check_url(url: str, policy: FetchPolicy) -> None:
+    host = check_link(url)
+    port = urlsplit(url).port or 80
     try:
         addresses = [ipaddress.ip_address(host)]
     except ValueError:
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, parts.port or 80, type=socket.SOCK_STREAM)
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror:
             raise FetchError(f"could not find the host {host}") from None
         addresses = [ipaddress.ip_address(info[4][0]) for info in infos]

@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 
 from search.feeds import FeedError, FeedService, parse_feed
-from search.fetch import FetchPolicy
+from search.fetch import FetchError, FetchPolicy
 from search.library import Library
 from search.scopes import OPERATOR
 from tests.conftest import SEEDS, ManualClock, poll_at, start_site
@@ -154,6 +154,13 @@ async def test_following_something_that_is_not_a_working_feed_is_refused(library
     with pytest.raises(FeedError, match=reason):
         await service.follow(feeds.url(path), None)
     assert library.store.feeds.all() == []
+
+
+async def test_a_feed_link_with_a_password_is_refused_before_it_is_stored_or_fetched(library, feeds, service):
+    with pytest.raises(FetchError, match="leave the user name and password out") as refused:
+        await service.follow(feeds.url("/rss").replace("//", "//alice:hunter2@"), None)
+    assert "hunter2" not in str(refused.value)
+    assert library.store.feeds.all() == [] and feeds.hits.get("/rss") is None
 
 
 def test_parse_feed_rejects_garbage():

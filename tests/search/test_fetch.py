@@ -102,9 +102,19 @@ async def test_conditional_get_gives_not_modified(server):
 
 
 async def test_bad_urls(server):
-    for url, reason in (("notaurl", "only http"), ("http://", "no host"), ("http://no-such-host.invalid/", "host")):
-        with pytest.raises(FetchError, match=reason):
+    for url, reason in (
+        ("notaurl", "only http"),
+        ("http://", "no host"),
+        ("http://no-such-host.invalid/", "host"),
+        ("http://[bad/page", "not a valid link"),
+        ("http://127.0.0.1:99999/page", "not a valid link"),
+        (server.url("/page").replace("//", "//alice:hunter2@"), "leave the user name and password out"),
+        (server.url("/page").replace("//", "//token@"), "leave the user name and password out"),
+    ):
+        with pytest.raises(FetchError, match=reason) as refused:
             await fetch(url, LOCAL)
+        assert "hunter2" not in str(refused.value)
+    assert server.hits.get("/page") is None
 
 
 @pytest.mark.parametrize(
