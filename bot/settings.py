@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -74,8 +75,16 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith(POSTGRES_SCHEMES):
-            raise ValueError("must be a PostgreSQL URL, postgresql://user:password@host:5432/database")
+        shape = "must be a PostgreSQL URL, postgresql://user:password@host:5432/database"
+        if value is not None:
+            url = value.get_secret_value()
+            try:
+                parts = urlsplit(url)
+                _ = parts.hostname, parts.port  # a bad host ("[" unclosed) or port raises here
+            except ValueError:
+                raise ValueError(f"{shape}; this one does not parse") from None
+            if not url.startswith(POSTGRES_SCHEMES):
+                raise ValueError(shape)
         return value
 
     @field_validator("fetch_allow_networks")
@@ -190,6 +199,15 @@ def load_settings() -> Settings | None:
     """Settings from the environment and .env, or None after one line on stderr naming the bad ones."""
     try:
         return Settings()
+    except UnicodeDecodeError as error:
+        print(
+            f"briefbot: .env is not UTF-8 text (byte {error.object[error.start]:#x} at offset {error.start})",
+            file=sys.stderr,
+        )
+        return None
+    except OSError as error:
+        print(f"briefbot: cannot read .env: {error.strerror or error}", file=sys.stderr)
+        return None
     except ValidationError as error:
         fields = "; ".join(
             f"{str(e['loc'][0]).upper()} ({_message(e)})" if e["loc"] else _message(e) for e in error.errors()

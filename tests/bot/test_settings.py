@@ -74,3 +74,25 @@ def test_bad_shard_settings_are_one_clear_line(clean_env, capsys, lines, message
     (clean_env / ".env").write_text(lines + "\n")
     assert load_settings() is None
     assert capsys.readouterr().err == f"briefbot: invalid setting(s) in the environment or .env: {message}\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"# caf\xe9\n", "briefbot: .env is not UTF-8 text (byte 0xe9 at offset 5)"),
+        (
+            b"DATABASE_URL=postgresql://u:hunter2@[bad/db\n",
+            "briefbot: invalid setting(s) in the environment or .env: DATABASE_URL (must be a PostgreSQL URL, "
+            "postgresql://user:password@host:5432/database; this one does not parse)",
+        ),
+        (
+            b"DATABASE_URL=postgresql://u:hunter2@db:99999/x\n",
+            "briefbot: invalid setting(s) in the environment or .env: DATABASE_URL (must be a PostgreSQL URL, "
+            "postgresql://user:password@host:5432/database; this one does not parse)",
+        ),
+    ],
+)
+def test_an_unreadable_env_file_or_database_url_is_one_line(clean_env, capsys, content, message):
+    (clean_env / ".env").write_bytes(content)
+    assert load_settings() is None
+    assert capsys.readouterr().err == message + "\n"
