@@ -37,7 +37,7 @@ from search.rerank import Reranker, RerankUnavailable
 from search.scopes import ALL_SERVERS, OPERATOR
 from search.services import Services
 
-FAILURES = (*USER_ERRORS, FileNotFoundError, RerankUnavailable)
+FAILURES = (*USER_ERRORS, OSError, RerankUnavailable)  # OSError: a file the command was given
 RERANK_HELP = (
     'rerank by meaning (needs the "semantic" extra; loading its model takes seconds; the bot reranks searches by '
     "default when the extra is installed)"
@@ -228,8 +228,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit, so the final flush is quiet
         return 0
     except FAILURES as error:
-        print(terminal_safe(f"briefbot: {error.args[0] if error.args else error}"), file=sys.stderr)
+        print(terminal_safe(f"briefbot: {_failure_text(error)}"), file=sys.stderr)
         return 1
+
+
+def _failure_text(error: Exception) -> str:
+    """A failure in one line: an OS error as "reason: file", anything else as its message."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.filename}: {error.strerror}" if error.filename else error.strerror
+    return str(error.args[0] if error.args else error)
 
 
 QUICK_SCAN_COMMANDS = {"search", "brief", "source", "sources", "export"}  # they only read: see Library._scan

@@ -10,6 +10,7 @@ growing meanwhile is exported as it was when the export began.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -43,12 +44,24 @@ def write_export(library: Library, out: TextIO, scope: int | None = ALL_SERVERS)
 
 
 def export_to_file(library: Library, path: Path, scope: int | None = ALL_SERVERS) -> tuple[int, int]:
-    """Write the export to ``path`` atomically (a reader never sees half a file)."""
+    """Write the export to the file ``path`` atomically (a reader never sees half a file), with the
+    permissions a new file gets; a device or pipe (``/dev/null``, a FIFO) is written as it is, never replaced.
+    OSError (a folder, a missing folder, no permission) says what is wrong."""
     path = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(path))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
+    if path.exists() and not path.is_file():
+        with open(path, "w", encoding="utf-8") as out:
+            return write_export(library, out, scope)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             counts = write_export(library, out, scope)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's file is private
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

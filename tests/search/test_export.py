@@ -2,6 +2,8 @@
 
 import io
 import json
+import os
+import threading
 
 from bot.cli import main
 from search.export import write_export
@@ -40,3 +42,31 @@ def test_the_command_writes_stdout_or_a_file(tmp_path, monkeypatch, capsys):
     }
     assert (tmp_path / "library.jsonl").read_text(encoding="utf-8").splitlines() == lines
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".library")] == []
+    assert (tmp_path / "library.jsonl").stat().st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_bad_out_is_one_line_and_a_pipe_is_written_not_replaced(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SEEDS_DIR", str(SEEDS))
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    for out, message in (
+        (tmp_path, f"briefbot: {tmp_path}: is a folder; give a file name"),
+        ("", "briefbot: .: is a folder; give a file name"),
+        (tmp_path / "nope" / "x.jsonl", f"briefbot: {tmp_path / 'nope'}: no such folder"),
+    ):
+        assert main(["export", "--out", str(out)]) == 1
+        assert capsys.readouterr().err.strip() == message
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
+    received: list[str] = []
+    reader.start()
+    assert main(["export", "--out", str(pipe)]) == 0
+    reader.join()
+    assert pipe.is_fifo() and len(received[0].splitlines()) == 5
