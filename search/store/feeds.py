@@ -77,6 +77,8 @@ class FeedRepository:
 
     def remove(self, feed_id: int, scope: int = OPERATOR) -> bool:
         """Unfollow a feed ``scope`` owns; False if it owns no such feed."""
+        if not 0 < feed_id < 2**63:  # a feed number no database column can hold: no such feed
+            return False
         with self.db.transaction() as db:
             return db.execute("DELETE FROM feeds WHERE id = ? AND scope = ?", (feed_id, scope)).rowcount > 0
 

@@ -12,6 +12,7 @@ from search.feeds import FeedError, FeedService, parse_feed
 from search.fetch import FetchError, FetchPolicy
 from search.library import Library
 from search.scopes import OPERATOR
+from search.store import Store
 from tests.conftest import SEEDS, ManualClock, poll_at, start_site
 
 LOCAL = FetchPolicy(allowed_networks=[ipaddress.ip_network("127.0.0.1/32")], read_timeout=1, total_timeout=3)
@@ -181,3 +182,10 @@ async def test_a_feed_followed_again_finds_its_items_again(library, feeds, servi
     library.remove_source(kestrel, OPERATOR)  # removed from the library too: following once more brings it back
     third = await service.follow(feeds.url("/rss"), "alice")
     assert third.new == 1 and library.search("kestrel exercise").hits[0].title == "Story kestrel"
+
+
+def test_removing_a_feed_number_no_column_holds_is_no_such_feed(state_target):
+    feeds = Store(state_target).feeds
+    feed = feeds.add("https://example.org/rss", None, NOW)
+    assert [feeds.remove(n) for n in (10**23, 2**63, -(2**63) - 1, 0)] == [False] * 4
+    assert [f.id for f in feeds.all()] == [feed.id] and feeds.remove(feed.id)
