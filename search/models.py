@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 from search.analyze import count_words
 
+UNTITLED_CHARS = 60  # at most this much of an untitled source's opening words stands for its title
+
 
 class DropStats(BaseModel):
     """What cleaning removed from one source, for the health report."""
@@ -38,8 +40,11 @@ class Source(BaseModel):
         """The stated title, or a label that says there is none."""
         if self.title:
             return self.title
-        words = self.text.split()[:8]
-        return f"Untitled: {' '.join(words)}…" if words else f"Untitled ({self.source_id})"
+        opening = " ".join(self.text[: UNTITLED_CHARS * 4].split()[:8])  # the text's start, never all of it
+        if len(opening) > UNTITLED_CHARS:  # cut at a space; unspaced scripts (Japanese, Chinese) mid-text
+            cut = opening[: UNTITLED_CHARS + 1]
+            opening = cut.rsplit(" ", 1)[0] if " " in cut else cut[:UNTITLED_CHARS]
+        return f"Untitled: {opening}…" if opening else f"Untitled ({self.source_id})"
 
 
 class Passage(BaseModel):

@@ -9,6 +9,7 @@ import pytest
 from search.clean import clean_lines, is_heading
 from search.corpus import load_directory
 from search.ingest import IngestError, read_documents
+from search.models import Source
 from tests.conftest import SEEDS
 
 JUNK = [
@@ -264,3 +265,23 @@ def test_long_file_names_give_short_unique_ids(tmp_path):
     ids = list(load_directory(tmp_path).sources)
     assert len(ids) == 2 and len(set(ids)) == 2 and all(len(i) <= 64 for i in ids)
     assert all(i.startswith("very-long-name-") for i in ids)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "日本と韓国は安全保障協力を強化している。" * 200,
+            "Untitled: " + ("日本と韓国は安全保障協力を強化している。" * 3)[:60] + "…",
+        ),
+        (
+            "Extraordinarily comprehensive intergovernmental counterproliferation arrangements were "
+            "unveiled on Monday by the three allies.",
+            "Untitled: Extraordinarily comprehensive intergovernmental…",
+        ),
+        ("Allies met in Seoul on Monday to talk.", "Untitled: Allies met in Seoul on Monday to talk.…"),
+        ("  ", "Untitled (s)"),
+    ],
+)
+def test_an_untitled_source_is_labelled_by_a_short_opening(text, label):
+    assert Source(source_id="s", text=text, origin="x", format="text").display_title == label
