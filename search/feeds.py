@@ -107,6 +107,8 @@ def parse_feed(text: str) -> list[FeedItem]:
                 published=dt.date(*stamp[:3]) if stamp else None,
             )
         items.append(FeedItem(key=key, url=link, raw=raw))
+    if not items:
+        raise FeedError("malformed feed: no item has a link" if parsed.bozo else "no item of the feed has a link")
     return items
 
 
