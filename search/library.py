@@ -314,7 +314,10 @@ class Library:
         present = source_files(self.seeds_dir)
         forced = self._sidecar_changes(scan)
         changed = sorted(name for name, stat in present.items() if stats.get(name) != (*stat, PIPELINE_VERSION))
-        changed = sorted({*changed, *(forced & present.keys())})
+        removed = [name for name in stats if name not in present]
+        errors = store.file_errors()
+        retried = {name for name, _ in errors} if removed else set()  # a removed file may free a taken id
+        changed = sorted({*changed, *((forced | retried) & present.keys())})
         known = store.file_states(changed)
         todo: list[tuple[Path, str | None]] = []
         for name in changed:
@@ -323,8 +326,7 @@ class Library:
             todo.append((self.seeds_dir / name, old.sha256 if current and not old.error else None))
             scan.added += old is None
             scan.changed += old is not None
-        scan.skipped += [(name, error) for name, error in store.file_errors() if name in present and name not in known]
-        removed = [name for name in stats if name not in present]
+        scan.skipped += [(name, error) for name, error in errors if name in present and name not in known]
         scan.changed += len(removed)
         if not todo and not removed:
             return scan
@@ -340,14 +342,17 @@ class Library:
             if parsed.state.error:
                 log.warning("skipped %s: %s", parsed.name, parsed.state.error)
                 scan.skipped.append((parsed.name, parsed.state.error))
-            sources = []
+            sources, state = [], parsed.state
             for source, passages in parsed.sources:
                 if source.source_id in taken:
                     log.warning("skipped %s: source id %s is already taken", parsed.name, source.source_id)
                     continue
                 taken.add(source.source_id)
                 sources.append((apply_sidecar(source, sidecar.get(source.source_id)), passages))
-            batch[parsed.name] = (parsed.state, sources)
+            if parsed.sources and not sources:  # note.txt beside note.md: reported like a file that can't be read
+                state = state._replace(error=f"another file already gives the id {parsed.sources[0][0].source_id}")
+                scan.skipped.append((parsed.name, state.error))
+            batch[parsed.name] = (state, sources)
             written.add(parsed.name)
             if len(batch) >= WRITE_BATCH_FILES:
                 scan.appended += store.write(batch, pipeline=PIPELINE_VERSION)

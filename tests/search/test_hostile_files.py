@@ -193,3 +193,16 @@ def test_a_parser_bug_costs_one_file_not_the_scan(tmp_path, folder, monkeypatch)
     library = Library(folder, tmp_path / "data").open()
     assert [s.source_id for s in library.sources()] == ["good"]
     assert ("bug.txt", "could not be read (KeyError)") in library.corpus.skipped
+
+
+def test_two_files_giving_one_source_id_report_the_second_until_the_first_goes(tmp_path, folder):
+    (folder / "good.md").write_text("# Good news\n\n" + ARTICLE.replace("Seoul", "Tokyo"))
+    library = Library(folder, tmp_path / "data").open()
+    assert [s.title for s in library.sources()] == ["Good news"]  # good.md sorts first
+    assert library.corpus.skipped == [("good.txt", "another file already gives the id good")]
+    again = Library(folder, tmp_path / "data").open(quick_scan=True)  # a later start still reports it
+    assert again.corpus.skipped == [("good.txt", "another file already gives the id good")]
+    (folder / "good.md").unlink()
+    freed = Library(folder, tmp_path / "data").open()
+    assert freed.corpus.skipped == [] and [s.source_id for s in freed.sources()] == ["good"]
+    assert freed.search("kestrel Seoul").hits[0].source_id == "good"
