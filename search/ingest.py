@@ -165,7 +165,7 @@ def from_html(page: str, *, url: str | None = None, mode: str = EXTRACTION_MODE)
         url=found_url,
         author=doc.author or None,
         outlet=outlet,
-        published=_date(doc.date),
+        published=_stated_date(doc.date, page, found_url),
     )
 
 
@@ -271,6 +271,19 @@ def _rendered(field: object) -> str:
 def _unescape(text: str) -> str:
     """json-repair leaves JSON's ``\\/`` escape in strings it had to repair."""
     return text.replace("\\/", "/")
+
+
+def _stated_date(found: object, page: str, url: str | None) -> dt.date | None:
+    """trafilatura's date, unless all the page states is a copyright year: htmldate's extensive search reads a
+    footer's "© 2019" as 2019-01-01, a date the page never gives."""
+    date = _date(found)
+    if date is None or (date.month, date.day) != (1, 1):
+        return date
+    if not re.search(rf"(?:©|&copy;|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?{date.year}\b", page, re.IGNORECASE):
+        return date
+    from htmldate import find_date  # trafilatura's own date finder, here without the guessing
+
+    return date if find_date(page, url=url, extensive_search=False, original_date=True) else None
 
 
 def _date(value: object) -> dt.date | None:

@@ -285,3 +285,23 @@ def test_long_file_names_give_short_unique_ids(tmp_path):
 )
 def test_an_untitled_source_is_labelled_by_a_short_opening(text, label):
     assert Source(source_id="s", text=text, origin="x", format="text").display_title == label
+
+
+@pytest.mark.parametrize(
+    ("extra", "published"),
+    [
+        ("", None),  # the footer's copyright year is not a publication date
+        ('<meta property="article:published_time" content="2019-01-01">', dt.date(2019, 1, 1)),
+        ("<p>Published March 3, 2019.</p>", dt.date(2019, 3, 3)),
+    ],
+)
+def test_a_copyright_year_alone_gives_no_date(extra, published):
+    page = (
+        f"<html><head><title>Budget hearing</title>{extra if 'meta' in extra else ''}</head><body><article>"
+        "<p>The committee debated the defense budget for the coming year at length and heard from several "
+        "witnesses about procurement delays.</p><p>Members asked about shipbuilding and the cost of new "
+        f"destroyers.</p>{extra if 'meta' not in extra else ''}</article><footer>© 2019 Example News</footer>"
+        "</body></html>"
+    )
+    (doc,) = read_documents(page, suffix=".html")
+    assert doc.published == published
