@@ -246,7 +246,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "eval":
         for path in (args.docs, args.queries, args.qrels):
             if not path.is_file():
-                raise FileNotFoundError(f"file not found: {path}")
+                raise FileNotFoundError(f"{'not a file' if path.exists() else 'file not found'}: {path}")
         reranker = Reranker() if args.rerank else None
         if reranker and not reranker.ready():
             raise RerankUnavailable('--rerank needs the "semantic" extra: pip install -e ".[semantic]"')

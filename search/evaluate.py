@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from search.analyze import Analyzer, Token
 from search.decode import decode
+from search.errors import InvalidInputError
 from search.index import BM25Index, field_terms
 from search.ranking import DEFAULT_SETTINGS, RankingSettings, rank
 from search.rerank import Reranker
@@ -142,8 +143,16 @@ def evaluate_collection(
     collection = index_collection(docs_path, analyzer, k1=k1, b=b)
     docs, index, tokens = collection.docs, collection.index, collection.tokens
     qrels = read_qrels(qrels_path)
-    rankings = []
     kept = [(n, text) for n, (_, text) in enumerate(read_smart(queries_path, "W"), 1) if queries(n)]
+    for empty, problem in (
+        (not docs, f"{docs_path}: no documents (SMART format: .I id, then .T and .W lines)"),
+        (not kept, f"{queries_path}: no queries (SMART format: .I number, then .W lines)"),
+        (not qrels, f"{qrels_path}: no judgments (lines of: query document code)"),
+        (not any(str(n) in qrels for n, _ in kept), f"no query in {queries_path} is judged in {qrels_path}"),
+    ):
+        if empty:
+            raise InvalidInputError(problem)
+    rankings = []
     for number, text in tqdm(kept, desc="queries", unit="query", disable=not progress):
         ranked = rank(index, analyzer.terms(text, query=True), RANK_DEPTH, tokens.__getitem__, settings=settings)
         if reranker:

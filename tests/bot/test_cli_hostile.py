@@ -141,3 +141,21 @@ def test_digest_since_is_shown_in_its_own_offset(cli):
     assert code == 0 and "since 2025-06-01 09:00 +09:00" in out
     code, out, _ = cli("digest", "--since", "2025-06-01T09:00")
     assert code == 0 and "since 2025-06-01 09:00 UTC" in out
+
+
+@pytest.mark.parametrize(
+    ("files", "problem"),
+    [
+        ({"--docs": "qrels"}, "qrels: no documents (SMART format: .I id, then .T and .W lines)"),
+        ({"--queries": "empty"}, "empty: no queries (SMART format: .I number, then .W lines)"),
+        ({"--qrels": "docs"}, "docs: no judgments (lines of: query document code)"),
+        ({"--qrels": "other"}, "no query in qry is judged in other"),
+        ({"--docs": "."}, "not a file: ."),
+    ],
+)
+def test_eval_on_files_that_hold_nothing_to_score_fails_in_one_line(cli, collection, files, problem):
+    (collection / "empty").write_text("\n")
+    (collection / "other").write_text("5 1 1\n")
+    argv = {"--docs": "docs", "--queries": "qry", "--qrels": "qrels", **files}
+    code, out, err = cli("eval", *[part for pair in argv.items() for part in pair], "--json")
+    assert (code, out, err.strip()) == (1, "", f"briefbot: {problem}")
