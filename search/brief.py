@@ -30,6 +30,7 @@ MIN_SENTENCE_WORDS = 6
 MAX_SENTENCE_WORDS = 90
 NEAR_DUPLICATE = 0.6  # cosine above which two sentences say the same thing
 NOT_ONE_TOPIC = "No sentence in the library is about “{topic}” as a whole; try fewer words, or search for them."
+NOT_QUOTABLE = "The passages about “{topic}” have no whole sentence of 6 to 90 words to quote; search for them instead."
 CORE_COVERAGE = 0.7  # share of the topic's IDF weight a sentence must hold to be about the topic
 PARTIAL_COVERAGE = 0.5  # ... or, when no sentence holds that much, to stand in for one
 # An opener that leans on the sentence before it: a connective or a leading pronoun/demonstrative.
@@ -133,7 +134,9 @@ def make_brief(
     sources = len({s.item.source.source_id for s in pool})
     chosen = _select(pool, sentences, min_sources=min(sources, 2), antecedents=_antecedents(candidates))
     if not chosen:
-        return Brief(topic=topic, sentences=[], citations=[], message=NOT_ONE_TOPIC.format(topic=topic))
+        unquotable = not any(s.coverage for s in candidates)  # no sentence of length to quote holds a topic word
+        message = (NOT_QUOTABLE if unquotable else NOT_ONE_TOPIC).format(topic=topic)
+        return Brief(topic=topic, sentences=[], citations=[], message=message)
     return _fit(topic, _reading_order(chosen, pool))
 
 

@@ -6,7 +6,15 @@ from collections import Counter
 import pytest
 
 from search import Library
-from search.brief import DEPENDENT_OPENER, MAX_BRIEF_CHARS, Brief, BriefSentence, verify_brief, whole_sentences
+from search.brief import (
+    DEPENDENT_OPENER,
+    MAX_BRIEF_CHARS,
+    NOT_QUOTABLE,
+    Brief,
+    BriefSentence,
+    verify_brief,
+    whole_sentences,
+)
 from search.sentences import split_sentences
 from tests.conftest import SEEDS
 from tests.search.judgments import BLIND_BRIEF_JUDGMENTS, BRIEF_JUDGMENTS, HELDOUT_BRIEF_JUDGMENTS
@@ -320,3 +328,13 @@ def test_when_no_sentence_holds_half_the_topic_there_is_no_brief(tmp_path):
     )
     assert brief_of(tmp_path, text, "entrapment summit rivalry alliance deterrence") == []
     assert brief_of(tmp_path / "again", text, "entrapment summit rivalry") != []
+
+
+def test_a_topic_found_only_in_sentences_too_long_to_quote_says_so(tmp_path):
+    (tmp_path / "s").mkdir()
+    long = "The drone program " + "grew with new contracts and testing ranges across the region " * 10 + "today."
+    (tmp_path / "s" / "drones.txt").write_text(f"Drones\n\n{long}\n\nOfficials met in Seoul on Monday to talk.\n")
+    library = Library(tmp_path / "s", tmp_path / "d").open()
+    assert library.search("drone").hits
+    brief = library.brief("drone")
+    assert brief.sentences == [] and brief.message == NOT_QUOTABLE.format(topic="drone")
