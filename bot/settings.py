@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = Field(
         default=None, description="keep the state in this PostgreSQL database (postgresql://…) instead of SQLite"
     )
-    briefbot_server: int | None = Field(default=None, description="the CLI acts as this server (guild id)")
+    briefbot_server: int | None = Field(default=None, gt=0, description="the CLI acts as this server (guild id)")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     search_cooldown_seconds: float = Field(default=5.0, ge=0, description="per-user cooldown on /search")
     brief_cooldown_seconds: float = Field(default=20.0, ge=0, description="per-user cooldown on /brief")

@@ -86,6 +86,10 @@ def test_bad_shard_settings_are_one_clear_line(clean_env, capsys, lines, message
             "postgresql://user:password@host:5432/database; this one does not parse)",
         ),
         (
+            b"BRIEFBOT_SERVER=0\n",
+            "briefbot: invalid setting(s) in the environment or .env: BRIEFBOT_SERVER (Input should be greater than 0)",
+        ),
+        (
             b"DATABASE_URL=postgresql://u:hunter2@db:99999/x\n",
             "briefbot: invalid setting(s) in the environment or .env: DATABASE_URL (must be a PostgreSQL URL, "
             "postgresql://user:password@host:5432/database; this one does not parse)",
