@@ -40,7 +40,7 @@ SUPPORTED_SUFFIXES = frozenset({".txt", ".json", ".html", ".htm", ".md", ".markd
 SIDECAR = "sources.toml"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ID_CHARS = 64
-PIPELINE_VERSION = 2  # bump when reading, cleaning or passage splitting changes: stored files are parsed again
+PIPELINE_VERSION = 3  # bump when reading, cleaning or passage splitting changes: stored files are parsed again
 POOL_MIN_FILES = 64  # fewer files are parsed in this process (a pool costs more to start than they take)
 
 

@@ -37,11 +37,7 @@ def make_snippet(text: str, tokens: list[Token], terms: set[str], width: int = 2
     hits = _marked(tokens, terms)
     start = 0
     if hits and len(text) > width:
-        best = max(
-            hits,
-            key=lambda h: (len({m for s, e, m in hits if h[0] <= s and e <= h[0] + width}), -h[0]),
-        )
-        start = max(0, min(best[0] - width // 6, len(text) - width))
+        start = max(0, min(_densest(hits, width) - width // 6, len(text) - width))
     end = min(len(text), start + width)
     if start > 0:
         start = _word_boundary(text, start, forward=True)
@@ -57,6 +53,32 @@ def make_snippet(text: str, tokens: list[Token], terms: set[str], width: int = 2
     pieces.append(escape_markdown(text[cursor:end]))
     pieces.append("…" if end < len(text) else "")
     return "".join(pieces).replace("\n\n", " ")
+
+
+def _densest(hits: list[tuple[int, int, tuple[str, ...]]], width: int) -> int:
+    """The start of the hit whose window (the hits that start at or after it and end within ``width``
+    characters of its start) has the most distinct matches, the earliest of equals.
+
+    ``_marked`` gives spans that are disjoint and in order, so both the starts and the ends increase and each
+    window is a run of consecutive hits: one pass moves the window along, counting its matches, in time linear
+    in the number of hits (not quadratic, which hung on a long text full of matches)."""
+    counts: dict[tuple[str, ...], int] = {}
+    best, best_start = -1, 0
+    right = 0  # the window of hit i is hits[i:right]
+    for i, (hit_start, _, _) in enumerate(hits):
+        right = max(right, i)
+        while right < len(hits) and hits[right][1] <= hit_start + width:
+            matched = hits[right][2]
+            counts[matched] = counts.get(matched, 0) + 1
+            right += 1
+        if len(counts) > best:
+            best, best_start = len(counts), hit_start
+        if right > i:
+            matched = hits[i][2]
+            counts[matched] -= 1
+            if not counts[matched]:
+                del counts[matched]
+    return best_start
 
 
 def _word_boundary(text: str, i: int, *, forward: bool) -> int:
