@@ -21,7 +21,8 @@ bound without reading its postings: ``search.pruning`` uses it to skip documents
 
 On disk an index is a directory: ``manifest.json`` (format, parameters, analyzer settings, counts,
 fingerprint) and plain ``.npy`` arrays plus JSON lists, never pickles. ``save`` writes to a temporary
-directory and renames it into place, so a reader sees the old index or the new one, never half of one.
+directory and renames it into place, so a reader sees the old index or the new one, never half of one, also
+in another process sharing the data directory (the locks in ``search.index_files``).
 """
 
 from __future__ import annotations
@@ -43,11 +44,14 @@ import numpy as np
 from search.index_files import (
     ARRAYS,
     LazyStrings,
+    PinnedFile,
     check_segment,
     read_manifest,
     read_strings,
+    reading,
     saving,
     stamped,
+    swapping,
     term_maxima,
     write_stamp,
 )
@@ -409,12 +413,17 @@ class BM25Index:
         }
 
     def save(self, path: Path) -> None:
-        """Write atomically: a temporary sibling directory, then renames (one merged segment on disk)."""
+        """Write atomically: a temporary sibling directory, then renames (one merged segment on disk). Raises
+        IndexFormatError if this index's keys, read from the file it was loaded from, are damaged."""
         with saving(Path(path)):
             self._save(Path(path))
 
     def _save(self, path: Path) -> None:
         merged = self.merged()
+        try:
+            keys = list(merged.keys)  # a loaded index's keys are read now, from the files it was loaded from
+        except (OSError, ValueError) as error:
+            raise IndexFormatError(f"cannot save the index: {_first_line(error)}") from None
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
         try:
@@ -424,14 +433,15 @@ class BM25Index:
                     np.save(f, np.asarray(getattr(segment, name)), allow_pickle=False)
                     _sync(f)
             _write_json(tmp / "vocab.json", segment.vocab)
-            _write_json(tmp / "keys.json", list(merged.keys))
+            _write_json(tmp / "keys.json", keys)
             _write_json(tmp / "manifest.json", merged.manifest())  # its presence marks a whole index
             write_stamp(tmp)  # built here, so valid: the next load need not read every posting
             old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex}")
-            if path.exists():
-                os.rename(path, old)
-            os.rename(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
+            with swapping(path):  # no load in another process opens files between the two renames
+                if path.exists():
+                    os.rename(path, old)
+                os.rename(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)  # a loaded copy keeps its open files
             _sync_dir(path.parent)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -442,6 +452,11 @@ class BM25Index:
         """Open a saved index, validated (search/index_files.py: in full once per written index, then cheaply);
         arrays are memory-mapped unless ``mmap`` is False. Any inconsistency raises IndexFormatError."""
         path = Path(path)
+        with reading(path):  # all files from one save, even while another process saves
+            return cls._load(path, mmap=mmap)
+
+    @classmethod
+    def _load(cls, path: Path, *, mmap: bool) -> BM25Index:
         try:
             manifest = read_manifest(path / "manifest.json")
         except (OSError, ValueError) as error:
@@ -454,7 +469,7 @@ class BM25Index:
             vocab = read_strings(path / "vocab.json")
             if stamped(path):
                 check_segment(manifest, vocab, None, **arrays)
-                keys = LazyStrings(path / "keys.json", manifest.documents)
+                keys = LazyStrings(PinnedFile(path / "keys.json"), manifest.documents)
             else:
                 keys = read_strings(path / "keys.json")
                 check_segment(manifest, vocab, keys, **arrays)

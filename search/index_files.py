@@ -12,8 +12,12 @@ the O(1)/O(vocabulary) checks (shapes, types, counts, ``indptr``) plus a sample 
 replaced, rewritten or truncated since (a new mtime or size) gets the full check again; damage that keeps
 both is caught by the sample, or by the range check of each posting list a query reads (``Segment.postings``).
 
-Saves hold an exclusive lock beside the index, so ``remove_orphans`` at open never removes the folder of a
-save that is still running in another process.
+Several processes may share one data directory. Saves hold an exclusive lock beside the index (one save at a
+time, and ``remove_orphans`` at open never removes the folder of a save that is still running in another
+process); a save swaps its new folder in under a second lock (``swapping``), which a load holds shared
+(``reading``) while it opens and checks the files, so a load never mixes the files of two saves and never
+meets the moment the folder is missing. The keys a load leaves for later (``LazyStrings``) are read from the
+file it opened then (``PinnedFile``), never from whatever index the path holds by the time they are read.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import os
 import shutil
+import uuid
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated
@@ -55,31 +62,53 @@ def read_manifest(path: Path) -> Manifest:
     return _validated(Manifest.model_validate, read_json(path), path.name)
 
 
-def read_strings(path: Path) -> list[str]:
+def read_strings(path: Path | PinnedFile) -> list[str]:
     """A JSON list of strings (vocabulary, keys)."""
     return _validated(_STRINGS.validate_python, read_json(path), path.name)
 
 
-def read_json(path: Path) -> object:
+def read_json(path: Path | PinnedFile) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except RecursionError:  # the C decoder stops cleanly at the interpreter's recursion limit
         raise ValueError(f"{path.name} is nested too deeply") from None
 
 
+class PinnedFile:
+    """A file opened now and read later: its content as it was when opened, even after a save in another
+    process renamed its folder away and removed it (the open descriptor keeps the file; saves never rewrite
+    an index's files in place). The descriptor is closed when the object is collected."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = path.name
+        self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        self._finalizer = weakref.finalize(self, os.close, self._fd)
+
+    def read_text(self, encoding: str = "utf-8") -> str:
+        size, chunks, offset = os.fstat(self._fd).st_size, [], 0
+        while offset < size:
+            chunk = os.pread(self._fd, min(size - offset, 1 << 30), offset)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            offset += len(chunk)
+        return b"".join(chunks).decode(encoding)
+
+
 class LazyStrings(Sequence[str]):
     """A JSON list of ``count`` strings, read on first use, followed by ``tail`` (the library never reads
-    the index keys at query time; evaluation and saves do)."""
+    the index keys at query time; evaluation and saves do). ``file`` is opened by the load, so the keys read
+    are those of the index loaded, whatever was saved over it since."""
 
-    def __init__(self, path: Path, count: int, tail: Sequence[str] = ()) -> None:
-        self.path, self.count, self.tail = path, count, list(tail)
+    def __init__(self, file: PinnedFile, count: int, tail: Sequence[str] = ()) -> None:
+        self.file, self.count, self.tail = file, count, list(tail)
         self._items: list[str] | None = None
 
     def _loaded(self) -> list[str]:
         if self._items is None:
-            items = read_strings(self.path)
+            items = read_strings(self.file)
             if len(items) != self.count:
-                raise ValueError(f"{self.path.name} holds {len(items)} keys, the manifest states {self.count}")
+                raise ValueError(f"{self.file.name} holds {len(items)} keys, the manifest states {self.count}")
             self._items = items + self.tail
         return self._items
 
@@ -90,7 +119,7 @@ class LazyStrings(Sequence[str]):
         return self._loaded()[index]
 
     def __add__(self, other: Sequence[str]) -> LazyStrings:
-        return LazyStrings(self.path, self.count, [*self.tail, *other])
+        return LazyStrings(self.file, self.count, [*self.tail, *other])
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and self._loaded() == list(other)
@@ -121,8 +150,9 @@ def _signature(index_dir: Path) -> dict[str, list[int]]:
 
 def write_stamp(index_dir: Path) -> None:
     """Record that the index's files as they are now passed the full check (best effort: a read-only data
-    directory just checks fully at every load)."""
-    tmp = index_dir / f".{STAMP}.tmp"
+    directory just checks fully at every load). The temporary file's name is unique: loads in several
+    processes may stamp one index at once."""
+    tmp = index_dir / f".{STAMP}.{uuid.uuid4().hex}.tmp"
     try:
         tmp.write_text(json.dumps(_signature(index_dir)))
         tmp.replace(index_dir / STAMP)
@@ -198,8 +228,8 @@ def term_maxima(indptr: np.ndarray, tfs: np.ndarray) -> np.ndarray:
     return maxima
 
 
-def _lock_path(index_dir: Path) -> Path:
-    return index_dir.with_name(f".{index_dir.name}.lock")
+def _lock_path(index_dir: Path, kind: str = "") -> Path:
+    return index_dir.with_name(f".{index_dir.name}{kind}.lock")
 
 
 @contextlib.contextmanager
@@ -208,6 +238,34 @@ def saving(index_dir: Path) -> Iterator[None]:
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     with open(_lock_path(index_dir), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@contextlib.contextmanager
+def swapping(index_dir: Path) -> Iterator[None]:
+    """Hold the swap lock exclusively: no load is between its first and last file while a save puts its new
+    folder in place (two renames, with no index at the path in between)."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(_lock_path(index_dir, ".swap"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@contextlib.contextmanager
+def reading(index_dir: Path) -> Iterator[None]:
+    """Hold the swap lock shared while a load opens and checks the index's files (loads do not wait for one
+    another, nor for a save's writing, only for its renames). Without a lock file that can be opened (a
+    read-only data directory, which no save of this machine changes) the load goes on unlocked."""
+    lock = None
+    for mode in ("a", "r"):  # flock works on a read-only descriptor too
+        with contextlib.suppress(OSError):
+            lock = open(_lock_path(index_dir, ".swap"), mode)  # noqa: SIM115 - closed below, after the yield
+            break
+    if lock is None:
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
         yield
 
 

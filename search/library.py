@@ -492,12 +492,17 @@ class Library:
 
     def save_index(self) -> bool:
         """Save the index if it grew since the last save, so the next start need not index the new sources
-        again. Sources are durable in the corpus store as soon as they are added; the index is a cache."""
+        again. Sources are durable in the corpus store as soon as they are added; the index is a cache: an
+        index whose keys, read from the saved index it was loaded from, prove damaged is rebuilt and saved."""
         with self._write_lock:
             if not self._unsaved or self.read_only:
                 return False
             try:
-                self._state.index.save(self.index_dir)
+                try:
+                    self._state.index.save(self.index_dir)
+                except IndexFormatError as error:  # the saved index it was loaded from has damaged keys
+                    log.warning("rebuilding the index: %s", error)
+                    self._state = _State(*self._index_for(self._state.corpus, None))  # built and saved
             except OSError as error:
                 log.warning("could not save the index (it will be rebuilt at the next start): %s", error)
                 return False

@@ -10,8 +10,11 @@ import pytest
 from search import index_files
 from search.index import BM25Index, IndexFormatError
 from search.index_files import saving
+from search.ingest import read_documents
 from search.library import Library
+from search.web import add_raw
 from tests.conftest import SEEDS
+from tests.search.test_scopes import about
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +167,38 @@ def test_a_damaged_posting_missed_by_the_sample_is_a_clear_error_then_a_rebuild(
         library.search("alliance")
     again = Library(SEEDS, data).open()
     assert again.rebuilt and again.search("alliance").hits
+
+
+def test_a_save_writes_the_keys_of_the_index_loaded_though_another_process_saved_since(tmp_path):
+    """Another process's save replaces the folder between a load and this save: the keys this index reads
+    then are its own, from the file it opened, not the other save's (their counts differ)."""
+    BM25Index.build([("a", ["x"]), ("b", ["y"])]).save(tmp_path / "ix")
+    mine = BM25Index.load(tmp_path / "ix")  # stamped: its keys are read at the save
+    BM25Index.load(tmp_path / "ix").extended([("c", ["z"])]).save(tmp_path / "ix")  # the other process
+    mine.extended([("d", ["w"])]).save(tmp_path / "ix")
+    assert list(BM25Index.load(tmp_path / "ix").keys) == ["a", "b", "d"]
+    assert not list(tmp_path.glob(".ix.*-*"))  # no temporary or replaced folder left
+
+
+def test_keys_that_disagree_with_the_manifest_are_found_at_the_save_and_the_index_rebuilt(saved, tmp_path, caplog):
+    """A stamped index whose keys.json holds one key more than its manifest states, damage that keeps the
+    file's size and mtime (so the load, which reads keys only when needed, does not see it): the save that
+    reads them rebuilds the index, with one log line and no exception."""
+    data = tmp_path / "data"
+    shutil.copytree(saved, data)
+    path = data / "index" / "keys.json"
+    stat, text = path.stat(), path.read_text(encoding="utf-8")
+    damaged = text.replace('", "', '","', 4)[:-1] + ',"x"]'  # four spaces fewer, four characters more
+    assert len(damaged) == len(text) and len(json.loads(damaged)) == len(json.loads(text)) + 1
+    path.write_text(damaged, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    library = Library(SEEDS, data).open()
+    assert not library.rebuilt  # not seen yet
+    add_raw(library, read_documents(about("quokka"), suffix=".txt")[0], "https://example.org/quokka")
+    assert library.save_index()  # old code: ValueError: keys.json holds 54 keys, the manifest states 53
+    assert [r.getMessage().split(":")[0] for r in caplog.records if r.levelname == "WARNING"] == [
+        "rebuilding the index"
+    ]
+    again = Library(SEEDS, data).open()
+    assert not again.rebuilt and len(list(again.index.keys)) == again.index.n_docs
+    assert again.search("quokka").hits and again.search("alliance").hits
