@@ -2,10 +2,12 @@
 one passage, and searching it hung), exact slices of the source text, and unchanged for ordinary text."""
 
 import math
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import search.passages
 from search.analyze import count_words
 from search.clean import Block
 from search.passages import MAX_WORDS, MIN_WORDS, _split_long, _Unit, assemble
@@ -83,25 +85,15 @@ def test_one_long_word_is_one_passage():
 
 
 def _old_split_long(text: str, heading: str | None, start: int, end: int) -> list[_Unit]:
-    """_split_long before over-long sentences were cut: what ordinary text must still give."""
-    words = count_words(text[start:end])
-    if words <= MAX_WORDS:
-        return [_Unit(heading, start, end, words)]
-    sentences = [(start + s, start + e) for s, e in sentence_spans(text[start:end])]
-    target = words / math.ceil(words / MAX_WORDS)
-    units: list[_Unit] = []
-    current: list[tuple[int, int]] = []
-    count = 0
-    for s, e in sentences:
-        n = count_words(text[s:e])
-        if current and (count + n > MAX_WORDS or count >= target):
-            units.append(_Unit(heading, current[0][0], current[-1][1], count))
-            current, count = [], 0
-        current.append((s, e))
-        count += n
-    if current:
-        units.append(_Unit(heading, current[0][0], current[-1][1], count))
-    return units
+    """_split_long before over-long sentences were cut (every sentence whole): what ordinary text must still
+    give."""
+
+    def whole_sentences(text: str, start: int, end: int):
+        for s, e in sentence_spans(text[start:end]):
+            yield start + s, start + e, count_words(text[start + s : start + e])
+
+    with mock.patch.object(search.passages, "_pieces", whole_sentences):
+        return _split_long(text, heading, start, end)
 
 
 WORDS = ["Seoul", "alliance", "U.S.", "p.", "4", "the", "東京", "서울", "—", "(THAAD)", '"', "missile"]

@@ -3,14 +3,14 @@ gives (compared on generated inputs), and the work grows linearly with the numbe
 
 import sys
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import search.snippet
 from search.analyze import Analyzer, Token
-from search.markup import escape_markdown
-from search.snippet import _densest, _marked, _word_boundary, make_snippet
+from search.snippet import _densest, make_snippet
 
 ANALYZER = Analyzer()
 WORDS = [
@@ -53,26 +53,9 @@ def reference_densest(hits: list[tuple[int, int, tuple[str, ...]]], width: int) 
 
 
 def reference_snippet(text: str, tokens: list[Token], terms: set[str], width: int = 240) -> str:
-    """make_snippet as first written, with the straightforward search for the densest window."""
-    hits = _marked(tokens, terms)
-    start = 0
-    if hits and len(text) > width:
-        start = max(0, min(reference_densest(hits, width) - width // 6, len(text) - width))
-    end = min(len(text), start + width)
-    if start > 0:
-        start = _word_boundary(text, start, forward=True)
-    if end < len(text):
-        end = _word_boundary(text, end, forward=False)
-    pieces = ["…" if start > 0 else ""]
-    cursor = start
-    for hit_start, hit_end, _ in hits:
-        if hit_start >= start and hit_end <= end:
-            pieces.append(escape_markdown(text[cursor:hit_start]))
-            pieces.append(f"**{escape_markdown(text[hit_start:hit_end])}**")
-            cursor = hit_end
-    pieces.append(escape_markdown(text[cursor:end]))
-    pieces.append("…" if end < len(text) else "")
-    return "".join(pieces).replace("\n\n", " ")
+    """make_snippet with the straightforward search for the densest window in place of ``_densest``."""
+    with mock.patch.object(search.snippet, "_densest", reference_densest):
+        return make_snippet(text, tokens, terms, width=width)
 
 
 @given(TEXTS, QUERIES, WIDTHS)
