@@ -229,6 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except FAILURES as error:
         print(terminal_safe(f"briefbot: {_failure_text(error)}"), file=sys.stderr)
+        if args.json:  # a tool reading stdout gets the reason too
+            print(terminal_json({"error": _failure_text(error)}))
         return 1
 
 

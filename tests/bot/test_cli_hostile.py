@@ -158,4 +158,4 @@ def test_eval_on_files_that_hold_nothing_to_score_fails_in_one_line(cli, collect
     (collection / "other").write_text("5 1 1\n")
     argv = {"--docs": "docs", "--queries": "qry", "--qrels": "qrels", **files}
     code, out, err = cli("eval", *[part for pair in argv.items() for part in pair], "--json")
-    assert (code, out, err.strip()) == (1, "", f"briefbot: {problem}")
+    assert (code, json.loads(out), err.strip()) == (1, {"error": problem}, f"briefbot: {problem}")
