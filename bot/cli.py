@@ -228,9 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit, so the final flush is quiet
         return 0
     except FAILURES as error:
-        print(terminal_safe(f"briefbot: {_failure_text(error)}"), file=sys.stderr)
+        reason = _failure_text(error)
+        print(terminal_safe(f"briefbot: {reason}"), file=sys.stderr)
         if args.json:  # a tool reading stdout gets the reason too
-            print(terminal_json({"error": _failure_text(error)}))
+            print(terminal_json({"error": reason}))
         return 1
 
 

@@ -130,9 +130,10 @@ class FeedService:
     async def follow(self, url: str, added_by: str | None, scope: int = OPERATOR) -> PollResult:
         """Follow ``url`` for ``scope`` (search.scopes: its items join that scope's library) and ingest its
         current items; if the first poll fails, unfollow and raise FeedError."""
-        check_link(url.strip())  # nothing stored that could not be fetched, or would show a password
+        url = url.strip()
+        check_link(url)  # nothing stored that could not be fetched, or would show a password
         now = self.library.clock()  # the first poll is made here, so no other poller takes it meanwhile
-        feed = await asyncio.to_thread(self.repository.add, url.strip(), added_by, now, scope, now + POLL_LEASE)
+        feed = await asyncio.to_thread(self.repository.add, url, added_by, now, scope, now + POLL_LEASE)
         result = await self._poll(feed)
         if result.error:
             await asyncio.to_thread(self.repository.remove, feed.id, scope)

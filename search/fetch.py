@@ -133,12 +133,12 @@ class _GuardedResolver:  # an aiohttp AbstractResolver; aiohttp is imported only
         await self._inner.close()
 
 
-def check_link(url: str) -> str:
-    """The link's host, or FetchError: not http(s), no host, or a user name or password in it (briefbot shows
-    the links it follows and cites to everyone who uses it, so none may hold a secret)."""
+def check_link(url: str) -> tuple[str, int]:
+    """The link's host and port, or FetchError: not http(s), no host, or a user name or password in it
+    (briefbot shows the links it follows and cites to everyone who uses it, so none may hold a secret)."""
     try:
         parts = urlsplit(url)
-        host, _ = parts.hostname, parts.port  # a port out of range or not a number raises here
+        host, port = parts.hostname, parts.port  # a bad host ("[" unclosed) or port raises here
     except ValueError:
         raise FetchError("that is not a valid link") from None
     if parts.scheme not in ("http", "https"):
@@ -147,12 +147,11 @@ def check_link(url: str) -> str:
         raise FetchError("that link has no host")
     if "@" in parts.netloc:
         raise FetchError("leave the user name and password out of the link: briefbot shows its links to everyone")
-    return host
+    return host, port or 80
 
 
 async def _check_url(url: str, policy: FetchPolicy) -> None:
-    host = check_link(url)
-    port = urlsplit(url).port or 80
+    host, port = check_link(url)
     try:
         addresses = [ipaddress.ip_address(host)]
     except ValueError:
