@@ -149,8 +149,10 @@ def _on_topic(candidates: list[_Sentence], wanted: set[str]) -> list[_Sentence]:
     sentences with at least two of the topic's words and ``PARTIAL_COVERAGE`` of its weight (or, for one
     word, those containing it) stand in; when none has that much, no sentence is about the topic.
     Continuation: a sentence that leans on a core sentence right before it (a dependent opener: "This
-    expenditure contradicted…") carries its reasoning on and qualifies too. A neighbour that merely shares a
-    word with the topic does not (judged off-topic by readers who never saw a brief: docs/ranking.md).
+    expenditure contradicted…") qualifies too when it stays within the topic: it holds one of the topic's
+    words itself, or the sentence after it is core again. A continuation that moves on to consequences
+    ("This has created a sense of uncertainty…") and a neighbour that merely shares a word with the topic do
+    not (judged off-topic by readers who never saw a brief: docs/ranking.md).
     """
     core = [s for s in candidates if s.coverage >= CORE_COVERAGE]
     if not core:
@@ -159,7 +161,14 @@ def _on_topic(candidates: list[_Sentence], wanted: set[str]) -> list[_Sentence]:
         core = [s for s in several if s.coverage >= best - 1e-9 and best >= PARTIAL_COVERAGE]
     chosen = {id(s) for s in core}
     leaning = _antecedents(candidates)
-    return core + [s for s in candidates if id(s) not in chosen and id(leaning.get(id(s))) in chosen]
+    core_after = {id(before) for before, after in _adjacent_pairs(candidates) if id(after) in chosen}
+    return core + [
+        s
+        for s in candidates
+        if id(s) not in chosen
+        and id(leaning.get(id(s))) in chosen
+        and (s.coverage > 0 or id(s) in core_after)
+    ]
 
 
 def _antecedents(candidates: list[_Sentence]) -> dict[int, _Sentence]:
