@@ -39,7 +39,7 @@ from search.index_files import STAMP, remove_orphans
 from search.language import LANGUAGES
 from search.models import Hit, Passage, SearchResult, Source, SourceInfo
 from search.query import ParsedQuery, contains_phrase, parse_query
-from search.ranking import diversified, passage_terms, rank
+from search.ranking import distinct, diversified, passage_terms, rank
 from search.rerank import Reranker, VectorStore, embedded_text
 from search.scopes import OPERATOR, visible, visible_mask
 from search.snippet import make_snippet, matched_words
@@ -546,7 +546,9 @@ class Library:
         limit or language out of range (ValueError).
 
         Unless filtered to sources, results are shown in pages of ``page_size`` (default: ``limit``) with
-        at most two passages of one source on a page (``diversified``); a source filter gets the rest."""
+        at most two passages of one source on a page (``diversified``); a source filter gets the rest. A
+        passage that repeats a better one word for word (the same page in two libraries ``scope`` sees) is
+        left out."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
         if language is not None and language not in LANGUAGES:
@@ -558,6 +560,7 @@ class Library:
         parsed, ranked, message = self._rank(state, query, depth, sources, since, until, language, scope)
         if self.reranker:
             ranked = self.reranker.rerank(parsed.text, ranked, lambda doc: embedded_text(state.corpus.passage(doc)))
+        ranked = distinct(ranked, state.index.length_norm, lambda doc: state.corpus.passage(doc).text)
         if not sources:
             groups = [int(state.corpus.passage_source[doc]) for doc, _ in ranked]
             ranked = [ranked[i] for i in diversified(groups, page_size or limit)]

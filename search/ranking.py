@@ -140,6 +140,26 @@ def _expanded(
     return weights
 
 
+def distinct(
+    ranked: list[tuple[int, float]], length_norm: Callable[[int], float], text: Callable[[int], str]
+) -> list[tuple[int, float]]:
+    """The ranking without the passages whose text repeats a better-ranked one's: one page in the shared
+    library and in a server's, or one article under two links. Only passages of equal indexed length can be
+    copies, so only those are read and compared."""
+    by_length: defaultdict[float, list[int]] = defaultdict(list)
+    for doc, _ in ranked:
+        by_length[length_norm(doc)].append(doc)
+    copies = set()
+    for docs in by_length.values():
+        seen: set[str] = set()
+        for doc in docs if len(docs) > 1 else ():
+            words = " ".join(text(doc).split())
+            if words in seen:
+                copies.add(doc)
+            seen.add(words)
+    return [pair for pair in ranked if pair[0] not in copies]
+
+
 def diversified(groups: Sequence[str], page_size: int, per_group: int = 2) -> list[int]:
     """An order of ``range(len(groups))`` in pages of ``page_size`` where no group (source) has more than
     ``per_group`` items on a page; the rest keeps its order and moves to later pages. A page that only

@@ -9,7 +9,7 @@ import pytest
 from search.analyze import Analyzer
 from search.index import BM25Index, field_terms
 from search.library import Library
-from search.ranking import RankingSettings, _expanded, diversified, proximity, rank
+from search.ranking import RankingSettings, _expanded, distinct, diversified, proximity, rank
 from tests.conftest import SEEDS
 
 TEXTS = [
@@ -119,6 +119,20 @@ def test_pages_hold_at_most_two_per_source_in_otherwise_original_order():
         assert max(page.count(g) for g in set(page)) <= 2 or len(set(groups[i] for i in order[start:])) == 1
     assert diversified(["a"] * 5, page_size=2) == [0, 1, 2, 3, 4]  # one source left: its pages fill anyway
     assert diversified([], page_size=3) == []
+
+
+def test_a_passage_that_repeats_a_better_one_word_for_word_is_left_out_and_only_equal_lengths_are_read():
+    texts = {1: "Allies met.", 2: "Allies  met.", 3: "Allies met!", 4: "Allies met."}
+    lengths = {1: 2.0, 2: 2.0, 3: 2.0, 4: 3.0}
+    read = []
+
+    def text(doc):
+        read.append(doc)
+        return texts[doc]
+
+    ranked = [(1, 9.0), (4, 8.0), (2, 7.0), (3, 6.0)]
+    assert distinct(ranked, lengths.get, text) == [(1, 9.0), (4, 8.0), (3, 6.0)]
+    assert sorted(read) == [1, 2, 3]
 
 
 def test_search_pages_are_diverse_and_a_source_filter_gets_the_rest(library):

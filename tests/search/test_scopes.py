@@ -39,8 +39,8 @@ def add(library: Library, scope: int, url: str = "https://example.org/quokka", t
     return add_raw(library, raw, url, scope=scope)
 
 
-def found(library: Library, query: str, scope) -> list[str]:
-    return [hit.source_id for hit in library.search(query, scope=scope).hits]
+def found(library: Library, query: str, scope, **filters) -> list[str]:
+    return [hit.source_id for hit in library.search(query, scope=scope, **filters).hits]
 
 
 def test_a_servers_source_is_seen_only_there_and_the_shared_library_everywhere(library):
@@ -66,6 +66,14 @@ def test_a_servers_source_is_seen_only_there_and_the_shared_library_everywhere(l
 def test_the_shared_library_is_added_to_by_the_operator_and_seen_by_every_server(library):
     shared = add(library, OPERATOR).source_id
     assert found(library, "quokka", A) == found(library, "quokka", B) == [shared]
+
+
+def test_a_page_in_a_servers_library_and_then_in_the_shared_one_is_found_once_there(library):
+    mine = add(library, A).source_id
+    shared = add(library, OPERATOR).source_id
+    assert found(library, "quokka", A) == [mine]
+    assert found(library, "quokka", B) == [shared]
+    assert found(library, "quokka", A, sources=[shared]) == [shared]
 
 
 def test_two_servers_may_add_the_same_page_but_one_server_not_twice(library):
