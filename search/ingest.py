@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import lxml.html
 
+from search.analyze import count_words
 from search.clean import is_boilerplate
 from search.nesting import check_nesting
+
+# trafilatura warns "discarding data: None" of each page it finds no article in; the IngestError says so
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 _BLOCK_TAGS = (
     "p",
@@ -48,6 +53,8 @@ _TRAFILATURA_BLOCKS = frozenset({"head", "p", "item", "quote", "code", "row", "l
 _TRAFILATURA_KINDS = {"head": "heading", "item": "item"}
 EXTRACTION_MODE = "adaptive"  # measured with python -m bench.extraction (docs/extraction.md)
 COLLAPSE_RATIO = 5
+PROSE_WORDS = 8  # a page is an article only if some line of it is a sentence of at least this many words
+_SENTENCE_MARK = re.compile(r"[.!?。！？]")
 _MODES = {
     "precision": {"favor_precision": True},
     "balanced": {},
@@ -142,9 +149,13 @@ def from_html(page: str, *, url: str | None = None, mode: str = EXTRACTION_MODE)
 
     ``adaptive`` (the default) extracts favouring precision, unless that kept under a fifth of the words
     trafilatura's default finds: then precision mode has lost the article (it sometimes keeps only a
-    notice), and the default extraction is used. docs/extraction.md has the figures for each mode."""
+    notice), and the default extraction is used. When precision mode finds no article at all, what the
+    default finds (its fallback reads the whole page) must hold a line of prose: a page of only menus, links
+    and headlines is not an article. docs/extraction.md has the figures for each mode."""
     if mode == "adaptive":
         doc, fuller = _extract(page, url, "precision"), _extract(page, url, "balanced")
+        if doc is None and fuller is not None and not any(_is_prose(line) for line in fuller.text.splitlines()):
+            raise IngestError("no article text found in the HTML, only menus, links or headlines")
         if _words(fuller) > COLLAPSE_RATIO * max(_words(doc), 1):
             doc = fuller
     else:
@@ -174,6 +185,11 @@ def _extract(page: str, url: str | None, mode: str):
 
     doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False, **_MODES[mode])
     return doc if doc is not None and doc.body is not None and (doc.text or "").strip() else None
+
+
+def _is_prose(line: str) -> bool:
+    """A line of running text, not a menu entry, link or headline: a sentence mark and ``PROSE_WORDS`` words."""
+    return bool(_SENTENCE_MARK.search(line)) and count_words(line) >= PROSE_WORDS
 
 
 def _words(doc) -> int:

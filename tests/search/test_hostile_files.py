@@ -206,3 +206,24 @@ def test_two_files_giving_one_source_id_report_the_second_until_the_first_goes(t
     freed = Library(folder, tmp_path / "data").open()
     assert freed.corpus.skipped == [] and [s.source_id for s in freed.sources()] == ["good"]
     assert freed.search("kestrel Seoul").hits[0].source_id == "good"
+
+
+def test_a_page_of_only_menus_and_links_is_skipped_with_its_reason(folder):
+    def listed(*texts: str) -> str:
+        return "<ul>" + "".join(f'<li><a href="/{n}">{text}</a></li>' for n, text in enumerate(texts)) + "</ul>\n"
+
+    page = (
+        "<html><head><title>Site map</title></head><body>\n"
+        + f"<nav>{listed('Home', 'Analysis', 'News', 'Korea', 'Japan', 'Contact us')}</nav>\n"
+        + listed(
+            "Trilateral security cooperation after Camp David",
+            "The alliance and the North Korean threat",
+            "Subscribe to our newsletter",
+            "Privacy policy",
+        )
+    )
+    (folder / "menu.html").write_text(page + "</body></html>")
+    (folder / "article.html").write_text(page + f"<article><p>{ARTICLE}</p></article></body></html>")
+    loaded = load_directory(folder)
+    assert sorted(loaded.sources) == ["article", "good"] and "kestrel" in loaded.sources["article"].text
+    assert loaded.skipped == [("menu.html", "no article text found in the HTML, only menus, links or headlines")]
