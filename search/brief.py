@@ -165,9 +165,7 @@ def _on_topic(candidates: list[_Sentence], wanted: set[str]) -> list[_Sentence]:
     return core + [
         s
         for s in candidates
-        if id(s) not in chosen
-        and id(leaning.get(id(s))) in chosen
-        and (s.coverage > 0 or id(s) in core_after)
+        if id(s) not in chosen and id(leaning.get(id(s))) in chosen and (s.coverage > 0 or id(s) in core_after)
     ]
 
 

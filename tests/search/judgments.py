@@ -432,3 +432,76 @@ HELDOUT_BRIEF_JUDGMENTS: dict[str, list[str]] = {
         "Japanese Prime Minister Kishida Fumio’s remarks revealed his",
     ],
 }
+
+# A third blind set, written like the others after the rule on continuations that move on (docs/ranking.md) and
+# never used for a change: four topics on multi-word concepts, three on names, three in words the seeds do not use.
+LATER_BRIEF_JUDGMENTS: dict[str, list[str]] = {
+    "pace of trilateral cooperation": [
+        "In fact, military cooperation between South Korea, the US",
+        "This suggests that efforts to pass a trilateral military",
+        "Since Yoon Suk-yeol took office, whose administration is",
+        "Since then, South Korea, the United States and Japan",
+        "It took less than two months for the leaders",
+        "The Suk-yeol administration is rushing to improve Korea-Japan relations",
+        "Military cooperation between South Korea, the U.S., and Japan not",
+        "Rather than overdoing it to keep pace with the",
+    ],
+    "escalation risk": [
+        "This partnership complicates U.S.-led denuclearization efforts and raises",
+        "The interim report on revising the US and Japan’s",
+        "Such a response, however, may exceed the basic requirements",
+        "U.S. policymakers may be tempted to involve Japan and",
+        "To decrease the risk of conflict over Taiwan, we",
+        "For the trilateral partnership to be more sustainable and",
+    ],
+    "formal trilateral military alliance": [
+        "“As activity increases in the US-Japan alliance and",
+        "Importantly, if South Korea joins the US missile defense",
+        "The U.S. wants military and security cooperation among",
+        "We can infer that he has already conceived",
+    ],
+    "South Korea-Japan bilateral military cooperation": [
+        "In recent years, South Korea has made strides in",
+        "It also means that the mutual acquisition support agreement",
+        "Importantly, if South Korea joins the US missile defense",
+        "It is not possible to elevate bilateral relations to",
+        "Moreover, even if South Korea puts the fire out,",
+    ],
+    "revised US-Japan defense guidelines": [
+        "The interim report on revising the US and Japan’s",
+        "There is a good chance that South Korea will",
+        "First of all, the interim report states that",
+        "The interim report also states that “the revised Guidelines",
+    ],
+    "Quincy Institute report": [
+        "In a new Quincy Institute report, Mike Mochizuki",
+        "In our report, we offer alternative suggestions to",
+        "They should also pursue a defensive-denial approach to Taiwan",
+        "We offer several ways to do this in",
+    ],
+    "Lee Jae Myung": [
+        "President Lee Jae Myung’s recent visit to Japan",
+        "Navigating this delicate balance will be a central challenge",
+    ],
+    "Seoul-Tokyo rapprochement": [
+        "In recent years, South Korea has made strides in",
+        "Historically fraught with tension stemming from Japan’s colonial past,",
+        "President Lee Jae Myung’s recent visit to Japan",
+        "Driven by the “Trump risk,” as analyst Choi Eunmi",
+        "Now, facing shared challenges from China and North Korea,",
+        "The Suk-yeol administration is rushing to improve Korea-Japan relations",
+        "It is not possible to elevate bilateral relations to",
+    ],
+    "divergent strategic agendas of the three partners": [
+        "Cooperation among Korea, the U.S. and Japan may be",
+        "However, the kind of security cooperation between the three",
+        "It is a completely different matter for South Korea,",
+        "The Korea-U.S.-Japan summit, held on the occasion of",
+        "On the other hand, President Suk-yeol’s remarks focused",
+        "It is not only the mismatch of perceptions among",
+    ],
+    "rules-based world order": [
+        "The logic is that protecting the current international order",
+        "Biden, who visited South Korea 10 days after the",
+    ],
+}
