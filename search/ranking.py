@@ -45,9 +45,11 @@ class RankingSettings:
     # expansion terms only among those in at most this share of documents, or None: no cap. A cap bounds the
     # second search's postings, but since that search is pruned it saves little and costs quality (docs/ranking.md)
     feedback_max_df: float | None = None
-    # the expanded query's top k by pruned scoring (search.pruning) when it reads more postings than this (below,
-    # the bounds cost more than they save); None: never. The results are the same either way.
+    # the expanded query's top k by pruned scoring (search.pruning) when it reads more postings than this, in an
+    # index of at least ``prune_from_docs`` documents (below either, the bounds cost more than they save:
+    # docs/ranking.md); None: never. The results are the same either way.
     prune_above_postings: int | None = 150_000
+    prune_from_docs: int = 250_000
 
 
 DEFAULT_SETTINGS = RankingSettings()
@@ -98,7 +100,9 @@ def rank(
 
 def _worth_pruning(index: BM25Index, query: dict[str, float], settings: RankingSettings) -> bool:
     limit = settings.prune_above_postings
-    return limit is not None and sum(index.doc_freq(t) for t in query) > limit
+    if limit is None or index.n_docs < settings.prune_from_docs:
+        return False
+    return sum(index.doc_freq(t) for t in query) > limit
 
 
 def proximity(tokens: list[Token], idf: dict[str, float], k1: float, length_norm: float) -> float:

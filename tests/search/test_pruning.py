@@ -8,11 +8,11 @@ import pytest
 
 from search import pruning
 from search.index import BM25Index, field_terms
-from search.ranking import DEFAULT_SETTINGS, _expanded, rank
+from search.ranking import DEFAULT_SETTINGS, _expanded, _worth_pruning, rank
 from tests.search.judgments import JUDGMENTS, PARAPHRASE_JUDGMENTS
 
 VOCAB = [f"t{i}" for i in range(40)]
-ALWAYS_PRUNED = replace(DEFAULT_SETTINGS, prune_above_postings=0)
+ALWAYS_PRUNED = replace(DEFAULT_SETTINGS, prune_above_postings=0, prune_from_docs=0)
 
 
 def random_index(rng: np.random.Generator, segments: int = 1) -> BM25Index:
@@ -139,6 +139,15 @@ def test_pruning_scores_fewer_postings_than_the_exhaustive_search(monkeypatch):
     scored.clear()
     assert pruning.search(index, query, 5, seeds=seeds, prior=(first, first_query)) == expected
     assert sum(scored) < exhaustive / 4, (sum(scored), exhaustive)
+
+
+def test_only_a_query_reading_many_postings_in_a_large_index_is_pruned():
+    index = BM25Index.build((str(i), ["t1", "t2"]) for i in range(100))
+    query = {"t1": 1.0, "t2": 0.5}  # 200 postings
+    assert _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=199, prune_from_docs=100))
+    assert not _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=200, prune_from_docs=100))
+    assert not _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=199, prune_from_docs=101))
+    assert not _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=None))
 
 
 def test_the_default_ranking_equals_two_exhaustive_passes(library):
