@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             "BM25": rank(index, terms, DEPTH, tokens.__getitem__, settings=RankingSettings(feedback_docs=0)),
             "library ranking (feedback)": rank(index, terms, DEPTH, tokens.__getitem__),
             "feedback with the 10 % df cap (before)": rank(
-                index, terms, DEPTH, tokens.__getitem__, settings=RankingSettings(feedback_max_df=0.1)
+                index, terms, DEPTH, tokens.__getitem__, settings=RankingSettings(large_index=0)
             ),
         }
         for weight, reranker in rerankers.items():

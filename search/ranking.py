@@ -42,14 +42,17 @@ class RankingSettings:
     feedback_docs: int = 5  # 0: no pseudo-relevance feedback
     feedback_terms: int = 25
     feedback_share: float = 0.3  # λ: the expansion's share of the query
-    # expansion terms only among those in at most this share of documents, or None: no cap. A cap bounds the
-    # second search's postings, but since that search is pruned it saves little and costs quality (docs/ranking.md)
-    feedback_max_df: float | None = None
-    # the expanded query's top k by pruned scoring (search.pruning) when it reads more postings than this, in an
-    # index of at least ``prune_from_docs`` documents (below either, the bounds cost more than they save:
-    # docs/ranking.md); None: never. The results are the same either way.
-    prune_above_postings: int | None = 150_000
-    prune_from_docs: int = 250_000
+    # An index of at least this many documents is large: only there are feedback's expansion terms capped and
+    # the second search pruned. In a smaller one the cap costs quality and both cost more time than they save
+    # (docs/ranking.md).
+    large_index: int = 250_000
+    # in a large index, expansion terms only among those in at most this share of documents (None: no cap):
+    # the terms above it are near-stopwords there, whose long posting lists slowed the second search
+    feedback_max_df: float | None = 0.1
+    # in a large index, the expanded query's top k by pruned scoring (search.pruning) when it reads more
+    # postings than this; None: never, the default: with the cap, pruning saved nothing at 1M passages and
+    # doubled the product path's p99 (docs/ranking.md). The results are the same either way.
+    prune_above_postings: int | None = None
 
 
 DEFAULT_SETTINGS = RankingSettings()
@@ -100,7 +103,7 @@ def rank(
 
 def _worth_pruning(index: BM25Index, query: dict[str, float], settings: RankingSettings) -> bool:
     limit = settings.prune_above_postings
-    if limit is None or index.n_docs < settings.prune_from_docs:
+    if limit is None or index.n_docs < settings.large_index:
         return False
     return sum(index.doc_freq(t) for t in query) > limit
 
@@ -132,7 +135,7 @@ def _expanded(
         length = sum(counts.values()) or 1
         for term, count in counts.items():
             relevance[term] += score / total_score * count / length
-    cap = settings.feedback_max_df
+    cap = settings.feedback_max_df if index.n_docs >= settings.large_index else None
     max_df = index.n_docs if cap is None else cap * index.n_docs
     candidates = ((t, v) for t, v in relevance.most_common() if t in query or index.doc_freq(t) <= max_df)
     expansion = dict(itertools.islice(candidates, settings.feedback_terms))

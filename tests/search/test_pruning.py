@@ -12,7 +12,7 @@ from search.ranking import DEFAULT_SETTINGS, _expanded, _worth_pruning, rank
 from tests.search.judgments import JUDGMENTS, PARAPHRASE_JUDGMENTS
 
 VOCAB = [f"t{i}" for i in range(40)]
-ALWAYS_PRUNED = replace(DEFAULT_SETTINGS, prune_above_postings=0, prune_from_docs=0)
+ALWAYS_PRUNED = replace(DEFAULT_SETTINGS, prune_above_postings=0, large_index=0, feedback_max_df=None)
 
 
 def random_index(rng: np.random.Generator, segments: int = 1) -> BM25Index:
@@ -144,9 +144,9 @@ def test_pruning_scores_fewer_postings_than_the_exhaustive_search(monkeypatch):
 def test_only_a_query_reading_many_postings_in_a_large_index_is_pruned():
     index = BM25Index.build((str(i), ["t1", "t2"]) for i in range(100))
     query = {"t1": 1.0, "t2": 0.5}  # 200 postings
-    assert _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=199, prune_from_docs=100))
-    assert not _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=200, prune_from_docs=100))
-    assert not _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=199, prune_from_docs=101))
+    assert _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=199, large_index=100))
+    assert not _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=200, large_index=100))
+    assert not _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=199, large_index=101))
     assert not _worth_pruning(index, query, replace(DEFAULT_SETTINGS, prune_above_postings=None))
 
 

@@ -148,12 +148,15 @@ def test_search_pages_are_diverse_and_a_source_filter_gets_the_rest(library):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_feedback_takes_expansion_terms_only_below_the_document_frequency_cap():
+def test_feedback_takes_expansion_terms_only_below_the_document_frequency_cap_in_a_large_index():
     analyzer, index = build(TEXTS)
     tokens = [analyzer.tokens(t) for t in TEXTS]
     query = Counter(analyzer.terms("cost sharing", query=True))
     top = index.search(query, 2)
-    capped = _expanded(index, query, top, tokens.__getitem__, RankingSettings(feedback_max_df=0.3))
+    large = index.n_docs
+    capped = _expanded(index, query, top, tokens.__getitem__, RankingSettings(feedback_max_df=0.3, large_index=large))
     uncapped = _expanded(index, query, top, tokens.__getitem__, RankingSettings(feedback_max_df=None))
     common = {t for t in uncapped if index.doc_freq(t) > 0.3 * index.n_docs} - set(query)
     assert common and not common & set(capped) and set(query) <= set(capped)
+    small = RankingSettings(feedback_max_df=0.3, large_index=large + 1)  # the cap holds in a large index only
+    assert _expanded(index, query, top, tokens.__getitem__, small) == uncapped
