@@ -31,6 +31,7 @@ MAX_SENTENCE_WORDS = 90
 NEAR_DUPLICATE = 0.6  # cosine above which two sentences say the same thing
 NOT_ONE_TOPIC = "No sentence in the library is about “{topic}” as a whole; try fewer words, or search for them."
 NOT_QUOTABLE = "The passages about “{topic}” have no whole sentence of 6 to 90 words to quote; search for them instead."
+NOT_USED = "No source in the library uses {words}, so no sentence is about “{topic}”; try other words, or search."
 CORE_COVERAGE = 0.7  # share of the topic's IDF weight a sentence must hold to be about the topic
 PARTIAL_COVERAGE = 0.5  # ... or, when no sentence holds that much, to stand in for one
 # An opener that leans on the sentence before it: a connective or a leading pronoun/demonstrative.
@@ -121,9 +122,11 @@ def make_brief(
     idf: Callable[[str], float],
     *,
     sentences: int = DEFAULT_SENTENCES,
+    unused: list[str] | None = None,
 ) -> Brief:
     """Select, order and cite up to ``sentences`` sentences about the topic from the retrieved passages;
-    fewer when fewer are about it (see ``_on_topic``)."""
+    fewer when fewer are about it (see ``_on_topic``). ``unused``: the topic's words no source uses, named
+    when there is no brief."""
     candidates = _candidates(retrieved, analyzer, idf)
     wanted = set(topic_terms)
     weight = sum(idf(t) for t in wanted) or 1.0
@@ -135,7 +138,11 @@ def make_brief(
     chosen = _select(pool, sentences, min_sources=min(sources, 2), antecedents=_antecedents(candidates))
     if not chosen:
         unquotable = not any(s.coverage for s in candidates)  # no sentence of length to quote holds a topic word
-        message = (NOT_QUOTABLE if unquotable else NOT_ONE_TOPIC).format(topic=topic)
+        if unused and not unquotable:
+            words = " or ".join(f"“{word}”" for word in unused)
+            message = NOT_USED.format(words=words, topic=topic)
+        else:
+            message = (NOT_QUOTABLE if unquotable else NOT_ONE_TOPIC).format(topic=topic)
         return Brief(topic=topic, sentences=[], citations=[], message=message)
     return _fit(topic, _reading_order(chosen, pool))
 

@@ -601,7 +601,16 @@ class Library:
         for doc, score in ranked:
             passage = corpus.passage(doc)
             retrieved.append(Retrieved(passage, corpus.sources[passage.source_id], score))
-        return make_brief(parsed.text, parsed.terms, retrieved, self.analyzer, state.index.idf, sentences=sentences)
+        unused = list(
+            dict.fromkeys(
+                parsed.text[token.start : token.end]
+                for token in self.analyzer.tokens(parsed.text, query=True)
+                if not state.index.doc_freq(token.term)
+            )
+        )
+        return make_brief(
+            parsed.text, parsed.terms, retrieved, self.analyzer, state.index.idf, sentences=sentences, unused=unused
+        )
 
     def summary(self, source_id: str, *, sentences: int = 3, scope: int | None = OPERATOR) -> Brief:
         """The most central sentences of (at most SUMMARY_PASSAGES of) the source's passages, verbatim and

@@ -10,6 +10,7 @@ from search.brief import (
     DEPENDENT_OPENER,
     MAX_BRIEF_CHARS,
     NOT_QUOTABLE,
+    NOT_USED,
     Brief,
     BriefSentence,
     verify_brief,
@@ -315,6 +316,14 @@ def test_words_that_never_meet_in_a_sentence_get_a_message_not_a_padded_brief(li
     brief = library.brief("Alaska Dokdo")
     assert library.search("Alaska Dokdo").hits
     assert brief.sentences == [] and brief.citations == [] and "as a whole" in brief.message
+
+
+def test_a_topic_with_a_word_no_source_uses_names_that_word(library):
+    brief = library.brief("Seoul-Tokyo rapprochement")
+    assert brief.sentences == []
+    assert brief.message == NOT_USED.format(words="“rapprochement”", topic="Seoul-Tokyo rapprochement")
+    both = library.brief("divergent agendas of Seoul")
+    assert both.message.startswith("No source in the library uses “divergent” or “agendas”,")
 
 
 def brief_of(tmp_path, text: str, topic: str) -> list[str]:
