@@ -235,8 +235,10 @@ def _candidates(retrieved: list[Retrieved], analyzer: Analyzer, idf) -> list[_Se
     seen: dict[str, _Sentence] = {}
     for item in retrieved:
         for start, text in whole_sentences(item.passage.text):
-            if text in seen:  # the same sentence in another passage: cite both
-                seen[text].also_in.append(item)
+            if text in seen:  # the same sentence again: in another passage, cite both; in the same one, once
+                first = seen[text]
+                if all(item.passage.passage_id != i.passage.passage_id for i in [first.item, *first.also_in]):
+                    first.also_in.append(item)
                 continue
             seen[text] = _Sentence(text, item, start, tfidf(analyzer.terms(text), idf))
     return list(seen.values())

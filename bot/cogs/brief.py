@@ -35,7 +35,7 @@ class BriefCog(commands.Cog, name="Brief"):
             brief = await in_time(interaction, work, ephemeral=True)
             await reply(interaction, embed=embeds.brief_embed(brief), ephemeral=True)
             return
-        if not interaction.response.is_done():
-            await interaction.response.defer(thinking=True)
-        brief = await asyncio.to_thread(self.library.brief, topic, scope=scope)
-        await reply(interaction, embed=embeds.brief_embed(brief))
+        brief = await in_time(interaction, asyncio.to_thread(self.library.brief, topic, scope=scope))
+        # no sentence about the topic as a whole: a note for the asker, not the channel (public only if the
+        # work took long enough to be acknowledged publicly)
+        await reply(interaction, embed=embeds.brief_embed(brief), ephemeral=not brief.sentences)

@@ -109,9 +109,9 @@ async def test_show_passage_gives_the_whole_passage_privately(bot, discord_api):
     assert shown.ephemeral and "Dokdo" in embed["description"] and embed["footer"]["text"].endswith(":p7")
 
 
-async def test_brief_is_deferred_then_quotes_with_citations(bot, discord_api):
+async def test_brief_quotes_with_citations_in_the_channel(bot, discord_api):
     record = await discord_api.command("brief", {"topic": "trilateral"})
-    assert record.callback_type == 5 and not record.ephemeral
+    assert record.callback_type in (4, 5) and not record.ephemeral and not record.message.get("flags")
     (embed,) = record.message["embeds"]
     assert embed["title"] == "Brief: trilateral" and "[1]" in embed["description"]
     sources = "\n".join(f["value"] for f in embed["fields"])
@@ -121,6 +121,12 @@ async def test_brief_is_deferred_then_quotes_with_citations(bot, discord_api):
     for paragraph in embed["description"].split("\n\n"):
         sentence = paragraph.rsplit(" [", 1)[0].split(" [")[0].replace("\\", "")
         assert sentence in corpus
+
+
+async def test_a_brief_with_no_sentence_about_the_whole_topic_answers_privately(bot, discord_api):
+    record = await discord_api.command("brief", {"topic": "@everyone trilateral"})
+    assert record.ephemeral and record.message["flags"] & 64
+    assert "“everyone”" in record.message["embeds"][0]["description"]
 
 
 async def test_brief_without_matches_suggests_privately(bot, discord_api):

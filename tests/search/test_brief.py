@@ -326,6 +326,14 @@ def test_a_topic_with_a_word_no_source_uses_names_that_word(library):
     assert both.message.startswith("No source in the library uses “divergent” or “agendas”,")
 
 
+def test_a_sentence_a_passage_repeats_is_quoted_and_cited_once(tmp_path):
+    (tmp_path / "s").mkdir()
+    sentence = "The kestrel accord on maritime data was signed by the three allies in Seoul. "
+    (tmp_path / "s" / "echo.txt").write_text("Echo\n\n" + sentence * 5 + "\n")
+    brief = Library(tmp_path / "s", tmp_path / "d").open().brief("kestrel accord")
+    assert [(s.text, s.citations) for s in brief.sentences] == [(sentence.strip(), [1])]
+
+
 def brief_of(tmp_path, text: str, topic: str) -> list[str]:
     (tmp_path / "s").mkdir(parents=True)
     (tmp_path / "s" / "doc.txt").write_text(f"Notes on the alliance\n{text}\n")
