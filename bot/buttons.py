@@ -16,6 +16,7 @@ import discord
 from bot.tree import report_error
 
 PER_ROW = 5
+CUSTOM_ID_CHARS = 100  # Discord's limit
 
 
 class SearchPageButton(
@@ -39,19 +40,27 @@ class SearchPageButton(
 
 
 class ShowPassageButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"bb:show:(?P<key>[0-9a-f]+):(?P<rank>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"bb:show:(?P<key>[0-9a-f]+):(?P<rank>\d+)(?::(?P<passage>.+))?",
 ):
-    def __init__(self, key: str, rank: int, *, row: int = 1) -> None:
+    """Shows the passage the page cited at ``rank``: ``passage`` is its id when it fits in the custom_id
+    (Discord allows 100 characters); otherwise, and on buttons made before it was added, whatever the search
+    ranks there now."""
+
+    def __init__(self, key: str, rank: int, passage: str | None = None, *, row: int = 1) -> None:
+        custom_id = f"bb:show:{key}:{rank}"
+        if passage and len(f"{custom_id}:{passage}") <= CUSTOM_ID_CHARS:
+            custom_id = f"{custom_id}:{passage}"
+        else:
+            passage = None
         super().__init__(
-            discord.ui.Button(
-                label=f"Passage {rank}", style=discord.ButtonStyle.primary, custom_id=f"bb:show:{key}:{rank}", row=row
-            )
+            discord.ui.Button(label=f"Passage {rank}", style=discord.ButtonStyle.primary, custom_id=custom_id, row=row)
         )
-        self.key, self.rank = key, rank
+        self.key, self.rank, self.passage = key, rank, passage
 
     @classmethod
     async def from_custom_id(cls, interaction, item: discord.ui.Button, match: re.Match[str]):
-        return cls(match["key"], int(match["rank"]))
+        return cls(match["key"], int(match["rank"]), match["passage"])
 
 
 class LibraryPageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:lib:(?P<owner>\d+):(?P<page>\d+)"):
@@ -92,18 +101,19 @@ def search_view(
     owner: int,
     page: int,
     pages: int,
-    ranks: list[int],
+    ranks: list[tuple[int, str]],
     *,
     page_button: type[SearchPageButton] = SearchPageButton,
     passage_button: type[ShowPassageButton] = ShowPassageButton,
 ) -> discord.ui.View:
-    """Prev/Next on the first row, one "Passage n" button per hit on the page below (≤ 2 rows of 5)."""
+    """Prev/Next on the first row, one "Passage n" button per (rank, passage id) of the page below (≤ 2 rows
+    of 5)."""
     view = discord.ui.View(timeout=None)
     if pages > 1:
         view.add_item(page_button(key, owner, max(page - 1, 0), label="◀ Prev", disabled=page <= 1))
         view.add_item(page_button(key, owner, page + 1, label="Next ▶", disabled=page >= pages))
-    for i, rank in enumerate(ranks[: 2 * PER_ROW]):
-        view.add_item(passage_button(key, rank, row=1 + i // PER_ROW))
+    for i, (rank, passage) in enumerate(ranks[: 2 * PER_ROW]):
+        view.add_item(passage_button(key, rank, passage, row=1 + i // PER_ROW))
     return view
 
 

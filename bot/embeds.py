@@ -47,7 +47,7 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def _title(text: str, limit: int) -> str:
+def title(text: str, limit: int) -> str:
     """A title or field name from source (or user) text: markdown shown literally, within ``limit``."""
     return clip(escape_markdown(text), limit)
 
@@ -93,14 +93,14 @@ def search_page(result: SearchResult, page: int, per_page: int, filters: str = "
     """One page of search hits: matched words in bold, citation line under each excerpt."""
     pages = max(1, math.ceil(len(result.hits) / per_page))
     hits = result.hits[(page - 1) * per_page : page * per_page]
-    embed = discord.Embed(title=_title(f"Search: {result.query}", TITLE), colour=COLOR)
+    embed = discord.Embed(title=title(f"Search: {result.query}", TITLE), colour=COLOR)
     if not hits:
         embed.description = clip(escape_markdown(result.message or "No results."), DESCRIPTION)
         return embed
     first, last = hits[0].rank, hits[-1].rank
     embed.description = clip(f"Results {first}–{last} of {len(result.hits)}{filters}", DESCRIPTION)
     for hit in hits[:FIELDS]:
-        embed.add_field(name=_title(f"{hit.rank}. {hit.title}", FIELD_NAME), value=_hit_value(hit), inline=False)
+        embed.add_field(name=title(f"{hit.rank}. {hit.title}", FIELD_NAME), value=_hit_value(hit), inline=False)
     embed.set_footer(text=f"Page {page}/{pages} · matched: {_matched(hits)}"[:FOOTER])
     return fit([embed])[0]
 
@@ -122,7 +122,7 @@ def _hit_value(hit: Hit) -> str:
 
 def passage_embed(passage: Passage, source: SourceInfo) -> discord.Embed:
     embed = discord.Embed(
-        title=_title(source.title, TITLE),
+        title=title(source.title, TITLE),
         url=plain_url(source.url),
         description=clip(escape_markdown(passage.text), DESCRIPTION),
         colour=COLOR,
@@ -137,7 +137,7 @@ def passage_embed(passage: Passage, source: SourceInfo) -> discord.Embed:
 
 def brief_embed(brief: Brief) -> discord.Embed:
     """Sentences with [n] markers, then the numbered sources with links; within 6,000 characters."""
-    embed = discord.Embed(title=_title(f"Brief: {brief.topic}", TITLE), colour=COLOR)
+    embed = discord.Embed(title=title(f"Brief: {brief.topic}", TITLE), colour=COLOR)
     if not brief.sentences:
         lines = [escape_markdown(brief.message or "Nothing to brief.")]
         if brief.suggestions:
@@ -186,14 +186,14 @@ def sources_page(sources: list[SourceInfo], page: int) -> discord.Embed:
         value = f"{s.passages} passages · {s.words:,} words · {language_name(s.language)}"
         value += f" · {detail}" if detail else ""
         embed.add_field(
-            name=_title(s.title, FIELD_NAME), value=clip(f"{value}\n`{s.source_id}`", FIELD_VALUE), inline=False
+            name=title(s.title, FIELD_NAME), value=clip(f"{value}\n`{s.source_id}`", FIELD_VALUE), inline=False
         )
     embed.set_footer(text=f"Page {page}/{pages} · /source id:<id> for one source")
     return fit([embed])[0]
 
 
 def source_embed(info: SourceInfo, summary: Brief) -> discord.Embed:
-    embed = discord.Embed(title=_title(info.title, TITLE), url=plain_url(info.url), colour=COLOR)
+    embed = discord.Embed(title=title(info.title, TITLE), url=plain_url(info.url), colour=COLOR)
     text = " ".join(escape_markdown(s.text) for s in summary.sentences)
     embed.description = clip(text or "No summary: the source has no complete sentences.", DESCRIPTION)
     for name, value in (
@@ -271,7 +271,7 @@ def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
         )
     ]
     for item in digest.items:
-        embed = discord.Embed(title=_title(item.title, TITLE), url=plain_url(item.url), colour=COLOR)
+        embed = discord.Embed(title=title(item.title, TITLE), url=plain_url(item.url), colour=COLOR)
         text = " ".join(escape_markdown(s) for s in item.summary)
         if item.also:
             others = ", ".join(
@@ -287,13 +287,13 @@ def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
         )
         parts.append(embed)
     for topic in digest.topics:
-        embed = discord.Embed(title=_title(f"Topic: {topic.topic}", TITLE), colour=COLOR)
+        embed = discord.Embed(title=title(f"Topic: {topic.topic}", TITLE), colour=COLOR)
         if not topic.passages:
             embed.description = "Nothing new on this topic."
         for p in topic.passages[:FIELDS]:
             meta = _meta(None, None, p.url, p.passage_id)
             embed.add_field(
-                name=_title(p.title, FIELD_NAME), value=clip(f"{p.snippet}\n{meta}", FIELD_VALUE), inline=False
+                name=title(p.title, FIELD_NAME), value=clip(f"{p.snippet}\n{meta}", FIELD_VALUE), inline=False
             )
         parts.append(fit([embed])[0])
     messages: list[list[discord.Embed]] = [[]]

@@ -81,7 +81,7 @@ class DigestService:
         try:
             hours, minutes = text.strip().split(":")
             return dt.time(int(hours), int(minutes))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise InvalidInputError(f"Give the time as HH:MM in 24-hour form, e.g. 09:00 (not {text!r}).") from None
 
     @staticmethod

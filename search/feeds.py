@@ -104,12 +104,20 @@ def parse_feed(text: str) -> list[FeedItem]:
                 url=link,
                 author=entry.get("author") or None,
                 outlet=(parsed.feed.get("title") or outlet_from_url(link)),
-                published=dt.date(*stamp[:3]) if stamp else None,
+                published=_published(stamp),
             )
         items.append(FeedItem(key=key, url=link, raw=raw))
     if not items:
         raise FeedError("malformed feed: no item has a link" if parsed.bozo else "no item of the feed has a link")
     return items
+
+
+def _published(stamp) -> dt.date | None:
+    """A feed item's date, or None when it states none or one no calendar has (year 0, month 0)."""
+    try:
+        return dt.date(*stamp[:3]) if stamp else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def next_poll(feed: Feed, now: dt.datetime, interval: dt.timedelta, failed: bool) -> dt.datetime:
@@ -134,7 +142,11 @@ class FeedService:
         check_link(url)  # nothing stored that could not be fetched, or would show a password
         now = self.library.clock()  # the first poll is made here, so no other poller takes it meanwhile
         feed = await asyncio.to_thread(self.repository.add, url, added_by, now, scope, now + POLL_LEASE)
-        result = await self._poll(feed)
+        try:
+            result = await self._poll(feed)
+        except Exception:  # a fault nobody foresaw: the feed is not left followed, and the caller reports it
+            await asyncio.to_thread(self.repository.remove, feed.id, scope)
+            raise
         if result.error:
             await asyncio.to_thread(self.repository.remove, feed.id, scope)
             raise FeedError(result.error)

@@ -157,7 +157,7 @@ async def _check_url(url: str, policy: FetchPolicy) -> None:
     except ValueError:
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror:
+        except (socket.gaierror, UnicodeError):  # UnicodeError: a host name IDNA cannot encode (a label over 63)
             raise FetchError(f"could not find the host {host}") from None
         addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     for address in addresses:

@@ -549,8 +549,8 @@ class Library:
         at most two passages of one source on a page (``diversified``); a source filter gets the rest. A
         passage that repeats a better one word for word (the same page in two libraries ``scope`` sees) is
         left out."""
-        if not 1 <= limit <= MAX_LIMIT:
-            raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+        if not 1 <= limit <= MAX_LIMIT or page_size is not None and not 1 <= page_size <= MAX_LIMIT:
+            raise ValueError(f"limit and page size must be between 1 and {MAX_LIMIT}")
         if language is not None and language not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         state = self._state

@@ -87,7 +87,7 @@ class LibraryCog(commands.Cog, name="Library"):
         source = await in_time(interaction, self.pages.remove(id, scope_of(interaction)), ephemeral=True)
         await reply(
             interaction,
-            f"Removed “{embeds.clip(source.display_title, 200)}” (`{source.source_id}`); it is no longer searchable.",
+            f"Removed “{embeds.title(source.display_title, 200)}” (`{source.source_id}`); it is no longer searchable.",
             ephemeral=True,
         )
 

@@ -17,7 +17,7 @@ from bot.cooldown import Cooldown
 from bot.replies import NO_MENTIONS, UserError, check_cooldown, edit, in_time, reply, scope_of
 from bot.saved_searches import SavedSearches
 from search.language import LANGUAGES, language_name
-from search.library import MAX_LIMIT, Library
+from search.library import MAX_LIMIT, Library, UnknownSourceError
 from search.models import SearchResult
 from search.query import MAX_QUERY_CHARS
 
@@ -48,6 +48,9 @@ class SearchCog(commands.Cog, name="Search"):
         language: str | None = None,
     ) -> None:
         check_cooldown(self.cooldown, interaction, "search")
+        if language is not None and language not in LANGUAGES:  # Discord offers only the choices; a client may not
+            raise UserError("Choose the language from the list.")
+        limit = min(max(limit, 1), 10)  # as for the language: Discord checks the range, discord.py does not
         params = {"query": query, "source": source, "limit": limit, "language": language}
 
         async def run() -> tuple[SearchResult, str]:
@@ -80,7 +83,7 @@ class SearchCog(commands.Cog, name="Search"):
         page = min(max(page, 1), pages)
         filters = f" · source `{params['source']}`" if params.get("source") else ""
         filters += f" · {language_name(params['language'])}" if params.get("language") else ""
-        ranks = [hit.rank for hit in result.hits[(page - 1) * per_page : page * per_page]]
+        ranks = [(hit.rank, hit.passage_id) for hit in result.hits[(page - 1) * per_page : page * per_page]]
         view = search_view(
             key, owner, page, pages, ranks, page_button=self.page_button, passage_button=self.passage_button
         )
@@ -102,12 +105,18 @@ class SearchCog(commands.Cog, name="Search"):
     async def show_passage(self, interaction: discord.Interaction, button: ShowPassageButton) -> None:
         async def run():
             scope = scope_of(interaction)
-            _, result = await self._saved_run(button.key, scope)
-            hit = next((h for h in result.hits if h.rank == button.rank), None)
-            if hit is None:
-                raise UserError("That passage is no longer in the results. Run /search again.")
-            passage = await asyncio.to_thread(self.library.get_passage, hit.passage_id, scope=scope)
-            return passage, await asyncio.to_thread(self.library.source_info, hit.source_id, scope=scope)
+            passage_id = button.passage
+            if passage_id is None:  # a button that does not name its passage: what ranks there now
+                _, result = await self._saved_run(button.key, scope)
+                hit = next((h for h in result.hits if h.rank == button.rank), None)
+                if hit is None:
+                    raise UserError("That passage is no longer in the results. Run /search again.")
+                passage_id = hit.passage_id
+            try:
+                passage = await asyncio.to_thread(self.library.get_passage, passage_id, scope=scope)
+            except UnknownSourceError:
+                raise UserError("That passage is no longer in the library. Run /search again.") from None
+            return passage, await asyncio.to_thread(self.library.source_info, passage.source_id, scope=scope)
 
         passage, info = await in_time(interaction, run(), ephemeral=True)
         await reply(interaction, embed=embeds.passage_embed(passage, info), ephemeral=True)

@@ -152,10 +152,14 @@ def test_fit_trims_a_message_to_6000_characters():
 
 def test_views_respect_component_limits():
     key, owner = "0123456789abcdef", 2**63 - 1
-    view = search_view(key, owner, page=3, pages=9, ranks=list(range(21, 31)))
+    ranks = [(rank, ("s" * 80 if rank % 2 else "web-0123456789ab") + f":p{rank}") for rank in range(21, 31)]
+    view = search_view(key, owner, page=3, pages=9, ranks=ranks)
     assert valid(embeds.help_embed(), view=view) == []
     rows = view.to_components()
     assert len(rows) == 3 and [len(r["components"]) for r in rows] == [2, 5, 5]
+    ids = [button["custom_id"] for row in rows[1:] for button in row["components"]]
+    assert all(len(i) <= 100 for i in ids)
+    assert ids[:2] == [f"bb:show:{key}:21", f"bb:show:{key}:22:web-0123456789ab:p22"]  # a passage id too long: none
     assert library_view(owner, 1, 1) is None
     assert valid(embeds.help_embed(), view=library_view(owner, 2, 3)) == []
 
