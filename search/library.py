@@ -59,7 +59,7 @@ SHARED_SEQ = "shared_seq"  # corpus store meta: the last change of the shared st
 
 class UnknownSourceError(LookupError):
     def __init__(self, source_id: str) -> None:
-        super().__init__(f"No source with id {source_id!r}. List them with `sources`.")
+        super().__init__(f"No source with id {source_id!r}; the sources command lists them.")
         self.source_id = source_id
 
 
