@@ -34,14 +34,18 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
             await interaction.response.defer()  # the message is edited afterwards
         else:
             await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            interaction.extras["thinking_in_public"] = not ephemeral
     return await task
 
 
 async def reply(interaction: discord.Interaction, content: str | None = None, **kwargs) -> None:
-    """Respond, or follow up if the interaction was already acknowledged."""
+    """Respond, or follow up if the interaction was already acknowledged. A private answer after a public
+    "thinking…" replaces it (deletes it first): a follow-up would otherwise take the deferral's visibility."""
     if content is not None:
         kwargs["content"] = embeds.clip(content, embeds.CONTENT)
     kwargs.setdefault("allowed_mentions", NO_MENTIONS)
+    if kwargs.get("ephemeral") and interaction.extras.pop("thinking_in_public", False):
+        await interaction.delete_original_response()
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
     else:

@@ -36,6 +36,5 @@ class BriefCog(commands.Cog, name="Brief"):
             await reply(interaction, embed=embeds.brief_embed(brief), ephemeral=True)
             return
         brief = await in_time(interaction, asyncio.to_thread(self.library.brief, topic, scope=scope))
-        # no sentence about the topic as a whole: a note for the asker, not the channel (public only if the
-        # work took long enough to be acknowledged publicly)
+        # no sentence about the topic as a whole: a note for the asker, not the channel
         await reply(interaction, embed=embeds.brief_embed(brief), ephemeral=not brief.sentences)

@@ -64,6 +64,7 @@ class Interaction:
     callback_type: int | None = None
     ephemeral: bool = False
     message: dict | None = None  # the visible response, once there is one
+    original_deleted: bool = False
     followups: list[dict] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -318,13 +319,17 @@ class FakeDiscord:
             return _json({"message": "Unknown Webhook", "code": 10015}, 404)
         if method == "GET":
             return _json(record.message or self._message({}, CHANNEL_ID))
+        if method == "DELETE":  # the original response deleted: the next follow-up is a message of its own
+            record.message, record.original_deleted = None, True
+            return web.Response(status=204)
         problems = self._check_message(body or {}, f"interaction {record.id} {method} webhook")
         if problems:
             return _invalid(problems)
         message = self._message(body, CHANNEL_ID)
         if method == "PATCH" or (record.callback_type == 5 and record.message is None):
-            if method == "POST":
-                message["flags"] = body.get("flags", 0) | (EPHEMERAL if record.ephemeral else 0)
+            if method == "POST":  # the first follow-up after a deferral takes the deferral's visibility
+                flags = body.get("flags", 0) if record.original_deleted else body.get("flags", 0) & ~EPHEMERAL
+                message["flags"] = flags | (EPHEMERAL if record.ephemeral and not record.original_deleted else 0)
             record.message = message
         else:
             record.followups.append(message)

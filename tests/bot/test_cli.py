@@ -94,7 +94,9 @@ def test_bad_arguments_exit_2_with_usage(cli, argv):
 
 def test_unknown_source_exits_1_with_a_clear_line(cli):
     code, out, err = cli("source", "nope")
-    assert code == 1 and out == "" and err.strip() == "briefbot: No source with id 'nope'; the sources command lists them."
+    assert (
+        code == 1 and out == "" and err.strip() == "briefbot: No source with id 'nope'; the sources command lists them."
+    )
     code, out, _ = cli("source", "nope", "--json")
     assert code == 1 and json.loads(out) == {"error": "No source with id 'nope'; the sources command lists them."}
     code, _, err = cli("search", "x", "--source", "nope")

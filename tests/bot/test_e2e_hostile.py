@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from bot import replies
 from tests.bot.fake_discord import GUILD_ID
 from tests.conftest import start_site
 
@@ -117,3 +118,11 @@ async def test_option_values_discord_would_refuse_get_an_answer(bot, discord_api
     a limit below 1 no longer spins a worker thread forever."""
     record = await discord_api.command("search", {"query": "THAAD", **options}, timeout=10)
     assert APOLOGY not in text_of(record) and ("THAAD" in text_of(record) or "language" in text_of(record))
+
+
+async def test_a_user_error_after_a_public_thinking_state_is_answered_privately(bot, discord_api, monkeypatch):
+    """A search slow enough to be acknowledged publicly that then finds nothing: the answer is the asker's."""
+    monkeypatch.setattr(replies, "DEFER_AFTER", 0.0)
+    record = await discord_api.command("search", {"query": "zyzzogeton"})
+    assert record.callback_type == 5 and not record.ephemeral  # the public "thinking…"
+    assert record.message["flags"] & 64 and "Nothing in the library matches" in text_of(record)
