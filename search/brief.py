@@ -132,10 +132,11 @@ def make_brief(
     weight = sum(idf(t) for t in wanted) or 1.0
     for s in candidates:
         s.coverage = sum(idf(t) for t in wanted if t in s.vector) / weight
-    pool = _on_topic(candidates, wanted)
+    pairs = _adjacent_pairs(candidates)
+    pool = _on_topic(candidates, wanted, pairs)
     _score(pool, max((r.score for r in retrieved), default=1.0), use_coverage=True)
     sources = len({s.item.source.source_id for s in pool})
-    chosen = _select(pool, sentences, min_sources=min(sources, 2), antecedents=_antecedents(candidates))
+    chosen = _select(pool, sentences, min_sources=min(sources, 2), antecedents=_antecedents(pairs))
     if not chosen:
         unquotable = not any(s.coverage for s in candidates)  # no sentence of length to quote holds a topic word
         if unused and not unquotable:
@@ -147,7 +148,9 @@ def make_brief(
     return _fit(topic, _reading_order(chosen, pool))
 
 
-def _on_topic(candidates: list[_Sentence], wanted: set[str]) -> list[_Sentence]:
+def _on_topic(
+    candidates: list[_Sentence], wanted: set[str], pairs: list[tuple[_Sentence, _Sentence]]
+) -> list[_Sentence]:
     """The sentences that carry the topic as a concept.
 
     Core: the sentence holds at least ``CORE_COVERAGE`` of the topic's IDF weight, so a two- or three-word
@@ -159,7 +162,8 @@ def _on_topic(candidates: list[_Sentence], wanted: set[str]) -> list[_Sentence]:
     expenditure contradicted…") qualifies too when it stays within the topic: it holds one of the topic's
     words itself, or the sentence after it is core again. A continuation that moves on to consequences
     ("This has created a sense of uncertainty…") and a neighbour that merely shares a word with the topic do
-    not (judged off-topic by readers who never saw a brief: docs/ranking.md).
+    not (judged off-topic by readers who never saw a brief: docs/ranking.md). ``pairs``: the candidates'
+    ``_adjacent_pairs``.
     """
     core = [s for s in candidates if s.coverage >= CORE_COVERAGE]
     if not core:
@@ -167,8 +171,8 @@ def _on_topic(candidates: list[_Sentence], wanted: set[str]) -> list[_Sentence]:
         best = max((s.coverage for s in several), default=0.0)
         core = [s for s in several if s.coverage >= best - 1e-9 and best >= PARTIAL_COVERAGE]
     chosen = {id(s) for s in core}
-    leaning = _antecedents(candidates)
-    core_after = {id(before) for before, after in _adjacent_pairs(candidates) if id(after) in chosen}
+    leaning = _antecedents(pairs)
+    core_after = {id(before) for before, after in pairs if id(after) in chosen}
     return core + [
         s
         for s in candidates
@@ -176,9 +180,9 @@ def _on_topic(candidates: list[_Sentence], wanted: set[str]) -> list[_Sentence]:
     ]
 
 
-def _antecedents(candidates: list[_Sentence]) -> dict[int, _Sentence]:
+def _antecedents(pairs: list[tuple[_Sentence, _Sentence]]) -> dict[int, _Sentence]:
     """For each sentence opening with a word that leans on the sentence before, that sentence."""
-    return {id(after): before for before, after in _adjacent_pairs(candidates) if DEPENDENT_OPENER.match(after.text)}
+    return {id(after): before for before, after in pairs if DEPENDENT_OPENER.match(after.text)}
 
 
 def _adjacent_pairs(candidates: list[_Sentence]) -> list[tuple[_Sentence, _Sentence]]:
@@ -211,7 +215,7 @@ def summarize(source: Source, passages: list[Passage], analyzer: Analyzer, idf, 
     items = [Retrieved(p, source, 1.0) for p in passages]
     pool = _candidates(items, analyzer, idf)
     _score(pool, 1.0, use_coverage=False)
-    chosen = _select(pool, sentences, min_sources=1, antecedents=_antecedents(pool))
+    chosen = _select(pool, sentences, min_sources=1, antecedents=_antecedents(_adjacent_pairs(pool)))
     chosen.sort(key=lambda s: (s.item.passage.ordinal, s.start))
     return _fit(source.display_title, chosen)
 
