@@ -16,6 +16,7 @@ import argparse
 import random
 import statistics
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -30,7 +31,7 @@ VARIANTS = {
     "default: field + feedback": DEFAULT_SETTINGS,
     "default, second search pruned": PRUNED,
     "default without the df cap": RankingSettings(feedback_max_df=None),
-    "without the df cap, pruned": RankingSettings(feedback_max_df=None, prune_above_postings=150_000),
+    "without the df cap, pruned": replace(PRUNED, feedback_max_df=None),
     "proximity only": RankingSettings(feedback_docs=0, proximity_weight=0.5),
     "feedback + proximity": RankingSettings(proximity_weight=0.5),
 }

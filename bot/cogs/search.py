@@ -21,6 +21,8 @@ from search.library import MAX_LIMIT, Library, UnknownSourceError
 from search.models import SearchResult
 from search.query import MAX_QUERY_CHARS
 
+MAX_PER_PAGE = 10  # results per page: the option's range, and a page of passage buttons (two rows of 5)
+
 
 class SearchCog(commands.Cog, name="Search"):
     def __init__(self, library: Library, saved: SavedSearches, cooldown: Cooldown) -> None:
@@ -35,7 +37,7 @@ class SearchCog(commands.Cog, name="Search"):
     @app_commands.describe(
         query='Words to look for; put a phrase in "quotes" to match it exactly',
         source="Only this source",
-        limit="Results per page (1-10)",
+        limit=f"Results per page (1-{MAX_PER_PAGE})",
         language="Only sources in this language",
     )
     @app_commands.choices(language=[app_commands.Choice(name=name, value=code) for code, name in LANGUAGES.items()])
@@ -44,13 +46,13 @@ class SearchCog(commands.Cog, name="Search"):
         interaction: discord.Interaction,
         query: app_commands.Range[str, None, MAX_QUERY_CHARS],
         source: str | None = None,
-        limit: app_commands.Range[int, 1, 10] = 5,
+        limit: app_commands.Range[int, 1, MAX_PER_PAGE] = 5,
         language: str | None = None,
     ) -> None:
         check_cooldown(self.cooldown, interaction, "search")
         if language is not None and language not in LANGUAGES:  # Discord offers only the choices; a client may not
             raise UserError("Choose the language from the list.")
-        limit = min(max(limit, 1), 10)  # as for the language: Discord checks the range, discord.py does not
+        limit = min(max(limit, 1), MAX_PER_PAGE)  # as for the language: Discord checks the range, discord.py does not
         params = {"query": query, "source": source, "limit": limit, "language": language}
 
         async def run() -> tuple[SearchResult, str]:
