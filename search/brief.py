@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
+from search.acronyms import Expansion, with_acronyms
 from search.analyze import Analyzer, count_words
 from search.models import CitedPassage, Passage, Source
 from search.sentences import sentence_spans
@@ -123,11 +124,12 @@ def make_brief(
     *,
     sentences: int = DEFAULT_SENTENCES,
     unused: list[str] | None = None,
+    expansions: Sequence[Expansion] = (),
 ) -> Brief:
     """Select, order and cite up to ``sentences`` sentences about the topic from the retrieved passages;
     fewer when fewer are about it (see ``_on_topic``). ``unused``: the topic's words no source uses, named
-    when there is no brief."""
-    candidates = _candidates(retrieved, analyzer, idf)
+    when there is no brief; ``expansions``: the long forms of the topic's acronyms, which stand for them."""
+    candidates = _candidates(retrieved, analyzer, idf, expansions)
     wanted = set(topic_terms)
     weight = sum(idf(t) for t in wanted) or 1.0
     for s in candidates:
@@ -235,7 +237,9 @@ def verify_brief(brief: Brief) -> list[str]:
     return problems
 
 
-def _candidates(retrieved: list[Retrieved], analyzer: Analyzer, idf) -> list[_Sentence]:
+def _candidates(
+    retrieved: list[Retrieved], analyzer: Analyzer, idf, expansions: Sequence[Expansion] = ()
+) -> list[_Sentence]:
     seen: dict[str, _Sentence] = {}
     for item in retrieved:
         for start, text in whole_sentences(item.passage.text):
@@ -244,7 +248,7 @@ def _candidates(retrieved: list[Retrieved], analyzer: Analyzer, idf) -> list[_Se
                 if all(item.passage.passage_id != i.passage.passage_id for i in [first.item, *first.also_in]):
                     first.also_in.append(item)
                 continue
-            seen[text] = _Sentence(text, item, start, tfidf(analyzer.terms(text), idf))
+            seen[text] = _Sentence(text, item, start, tfidf(with_acronyms(analyzer.terms(text), expansions), idf))
     return list(seen.values())
 
 

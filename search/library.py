@@ -30,6 +30,7 @@ import numpy as np
 from tqdm import tqdm
 
 from search import datadir, suggest
+from search.acronyms import LOOKUP_PASSAGES, Expansion, define, written_out
 from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
 from search.corpus import PIPELINE_VERSION, SIDECAR, apply_sidecar, parse_files, read_sidecar, source_files
@@ -565,8 +566,7 @@ class Library:
             groups = [int(state.corpus.passage_source[doc]) for doc, _ in ranked]
             ranked = [ranked[i] for i in diversified(groups, page_size or limit)]
         ranked = ranked[:limit]
-        terms = set(parsed.terms)
-        hits = [self._hit(state, rank, doc, score, terms) for rank, (doc, score) in enumerate(ranked, 1)]
+        hits = [self._hit(state, rank, doc, score, parsed) for rank, (doc, score) in enumerate(ranked, 1)]
         return SearchResult(query=parsed.text, hits=hits, message=message)
 
     def brief(
@@ -609,7 +609,14 @@ class Library:
             )
         )
         return make_brief(
-            parsed.text, parsed.terms, retrieved, self.analyzer, state.index.idf, sentences=sentences, unused=unused
+            parsed.text,
+            parsed.terms,
+            retrieved,
+            self.analyzer,
+            state.index.idf,
+            sentences=sentences,
+            unused=unused,
+            expansions=parsed.expansions,
         )
 
     def summary(self, source_id: str, *, sentences: int = 3, scope: int | None = OPERATOR) -> Brief:
@@ -650,7 +657,10 @@ class Library:
 
         accept = accept if parsed.phrases else None
         try:
-            ranked = rank(state.index, parsed.terms, limit, tokens, mask=candidates, accept=accept)
+            parsed.expansions = self._acronyms(state, parsed.terms, scope)
+            ranked = rank(
+                state.index, parsed.terms, limit, tokens, mask=candidates, accept=accept, expansions=parsed.expansions
+            )
         except IndexFormatError:  # found damaged at query time: the next open checks it in full and rebuilds
             (self.index_dir / STAMP).unlink(missing_ok=True)
             raise
@@ -659,6 +669,24 @@ class Library:
         filtered = " with those filters" if mask is not None else ""
         shown = parsed.text if len(parsed.text) <= 60 else parsed.text[:59] + "…"
         return parsed, [], f"Nothing in the library matches “{shown}”{filtered}."
+
+    def _acronyms(self, state: _State, terms: list[str], scope: int | None) -> list[Expansion]:
+        """The long forms that the sources ``scope`` sees define for the query's terms (search.acronyms), each
+        term looked up once per snapshot and scope, among its first ``LOOKUP_PASSAGES`` visible passages."""
+        expansions = []
+        for term in dict.fromkeys(terms):
+            key = ("acronym", self._owner_key(state, scope), term)
+            if key not in state.cache:
+                visible = self._candidates(state, scope)
+                docs: list[int] = []
+                for ids, _ in state.index.postings(term):
+                    ids = ids if visible is None else ids[visible[ids]]
+                    docs += ids[: LOOKUP_PASSAGES - len(docs)].tolist()
+                texts = (state.corpus.passage(doc).text for doc in docs)
+                state.cache[key] = define(term, texts, self.analyzer)
+            if state.cache[key]:
+                expansions.append(state.cache[key])
+        return expansions
 
     @staticmethod
     def _filter_mask(state: _State, sources, since, until, language=None) -> np.ndarray | None:
@@ -702,10 +730,16 @@ class Library:
         log.info("semantic reranking: %d passages embedded or found in %.1f s", done, time.perf_counter() - start)
         return done
 
-    def _hit(self, state: _State, rank: int, doc: int, score: float, terms: set[str]) -> Hit:
+    def _hit(self, state: _State, rank: int, doc: int, score: float, parsed: ParsedQuery) -> Hit:
+        """The passage as a result; the words of an acronym's long form are shown as matched where it is
+        written out in full."""
         passage = state.corpus.passage(doc)
         source = state.corpus.sources[passage.source_id]
         tokens = self.analyzer.tokens(passage.text)
+        terms = set(parsed.terms)
+        for expansion in parsed.expansions:
+            if written_out([token.term for token in tokens], expansion.long_form):
+                terms.update(expansion.long_form)
         return Hit.cite(
             passage,
             source,

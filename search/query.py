@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from search.acronyms import Expansion
 from search.analyze import Analyzer, Token
 
 MAX_QUERY_CHARS = 500
@@ -18,6 +19,7 @@ class ParsedQuery:
     terms: list[str] = field(default_factory=list)
     phrases: list[list[Token]] = field(default_factory=list)
     problem: str | None = None  # a one-line explanation when there is nothing to search for
+    expansions: list[Expansion] = field(default_factory=list)  # its acronyms' long forms in the library searched
 
 
 def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:

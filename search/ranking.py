@@ -12,6 +12,10 @@
 
    times ``proximity_weight``, K(d) being BM25's length-normalised k1. Multi-word concepts ("cost sharing",
    "regime survival") then beat passages that mention each word apart.
+4. Acronyms the library defines (``search.acronyms``): each occurrence of an acronym's long form, word for
+   word, counts as an occurrence of the acronym, so "U.S. Forces Korea" answers ``USFK``. The candidates are
+   the ranking's plus the ``depth`` passages where all the long form's words weigh most; its words alone
+   score nothing.
 
 Only the ``depth`` best candidates are re-scored, so the cost is proportional to the answer, not the
 library. What helped and what did not, on which data, is in docs/ranking.md.
@@ -21,12 +25,13 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from search import pruning
+from search.acronyms import Expansion, written_out
 from search.analyze import Analyzer, Token
 from search.index import DEFAULT_FIELD_WEIGHT, BM25Index, field_terms
 from search.models import Passage, Source
@@ -73,24 +78,34 @@ def rank(
     mask: np.ndarray | None = None,
     accept: Callable[[int], bool] | None = None,
     settings: RankingSettings = DEFAULT_SETTINGS,
+    expansions: Sequence[Expansion] = (),
 ) -> list[tuple[int, float]]:
-    """Top ``k`` (doc number, score), best first. ``tokens(doc)`` gives a document's analyzed tokens."""
+    """Top ``k`` (doc number, score), best first. ``tokens(doc)`` gives a document's analyzed tokens;
+    ``expansions``: the long forms of the query's acronyms."""
     depth = max(k, settings.depth)
     query: Counter | dict[str, float] = Counter(terms)
-    first = index.scores(query, field_weight=settings.field_weight)
-    ranked = index.top(first, depth, mask=mask, accept=accept)
+    scores = index.scores(query, field_weight=settings.field_weight)
+    ranked = index.top(scores, depth, mask=mask, accept=accept)
     if settings.feedback_docs and len(query) > 1 and ranked:
         expanded = _expanded(index, query, ranked[: settings.feedback_docs], tokens, settings)
-        if accept is None and _worth_pruning(index, expanded, settings):  # without proximity only the top k counts
-            wanted = depth if settings.proximity_weight else k
+        if accept is None and not expansions and _worth_pruning(index, expanded, settings):
+            wanted = depth if settings.proximity_weight else k  # without proximity only the top k counts
             seeds = [doc for doc, _ in ranked]
-            prior = (first, query)
+            prior = (scores, query)
             ranked = pruning.search(
                 index, expanded, wanted, mask=mask, field_weight=settings.field_weight, seeds=seeds, prior=prior
             )
         else:
-            ranked = index.search(expanded, depth, mask=mask, accept=accept, field_weight=settings.field_weight)
+            scores = index.scores(expanded, field_weight=settings.field_weight)
+            ranked = index.top(scores, depth, mask=mask, accept=accept)
         query = expanded
+    if expansions:
+        holding = [_holding(index, expansion.long_form) for expansion in expansions]
+        candidates = dict(ranked)
+        for words in holding:  # the passages where the long form's words weigh most may hold it written out
+            for doc, _ in index.top(words.copy(), depth, mask=mask, accept=accept):
+                candidates.setdefault(doc, float(scores[doc]))
+        ranked = _long_forms_counted(index, candidates.items(), query, expansions, holding, tokens)
     if settings.proximity_weight and len(query) > 1:
         idf = {t: index.idf(t) for t in set(terms)}
         rescored = [
@@ -120,9 +135,44 @@ def proximity(tokens: list[Token], idf: dict[str, float], k1: float, length_norm
     return sum(min(1.0, idf[t]) * value * (k1 + 1) / (value + length_norm) for t, value in acc.items())
 
 
+def _holding(index: BM25Index, long_form: Sequence[str]) -> np.ndarray:
+    """Per document, the BM25 score of the long form's words (each weighing ``1/n`` of a query term) where its
+    body holds them all, else 0: only there can the long form be written out."""
+    scores = [index.scores({term: 1 / len(long_form)}, field_weight=0.0) for term in set(long_form)]
+    return np.sum(scores, axis=0) * np.logical_and.reduce([s > 0 for s in scores])
+
+
+def _long_forms_counted(
+    index: BM25Index,
+    candidates: Iterable[tuple[int, float]],
+    query: Mapping[str, float],
+    expansions: Sequence[Expansion],
+    holding: list[np.ndarray],
+    tokens: Callable[[int], list[Token]],
+) -> list[tuple[int, float]]:
+    """The candidates re-scored so that each occurrence of a long form, word for word, counts as one of its
+    acronym: the acronym's BM25 score at its own term frequency plus the long form's, instead of its own
+    alone. Only the passages ``holding`` all a long form's words are read. Best first; candidates that still
+    score nothing are left out."""
+    rescored = []
+    for doc, score in candidates:
+        forms = [expansion for expansion, words in zip(expansions, holding, strict=True) if words[doc]]
+        terms = [token.term for token in tokens(doc)] if forms else []
+        norm = index.length_norm(doc)
+        for expansion in forms:
+            extra = written_out(terms, expansion.long_form)
+            if extra:
+                own = terms.count(expansion.acronym)
+                weight = query.get(expansion.acronym, 0.0) * index.idf(expansion.acronym)
+                score += weight * ((own + extra) / (own + extra + norm) - own / (own + norm))
+        if score > 0:
+            rescored.append((doc, score))
+    return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
+
+
 def _expanded(
     index: BM25Index,
-    query: Counter,
+    query: dict[str, float],
     top: list[tuple[int, float]],
     tokens: Callable[[int], list[Token]],
     settings: RankingSettings,

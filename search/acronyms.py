@@ -1,0 +1,67 @@
+"""Acronyms the library defines, so that an acronym in a query also finds its long form.
+
+One source writes "U.S. Forces Korea (USFK)" once and "USFK" after; another only ever writes "U.S. Forces
+Korea". A search for ``USFK`` should find both. The library is its own dictionary: a query term is looked
+up in the passages that hold it in parentheses, and a definition there (found by the Schwartz–Hearst
+algorithm, "A simple algorithm for identifying abbreviation definitions in biomedical text", 2003, as the
+abbreviation-extractor package implements it) gives its long form. Ranking then counts each occurrence of
+the long form, word for word, as an occurrence of the acronym (``written_out``).
+
+Only an acronym written with at least two capitals counts ("(USFK)", "(GSOMIA)", not "(see below)"), and
+the long form must have two or more index terms. The lookup reads at most ``LOOKUP_PASSAGES`` passages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from abbreviation_extractor import extract_abbreviation_definition_pairs
+
+from search.analyze import Analyzer
+
+LOOKUP_PASSAGES = 32  # passages holding a query term read for its definition
+_PARENTHESISED = re.compile(r"\(\s*([^()]{2,12}?)\s*\)")
+_BEFORE = 300  # characters before "(USFK)" read for its long form
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """An acronym's index term and its long form's index terms: ``usfk`` -> (``usa``, ``forc``, ``korea``)."""
+
+    acronym: str
+    long_form: tuple[str, ...]
+
+
+def define(term: str, texts: Iterable[str], analyzer: Analyzer) -> Expansion | None:
+    """The long form the texts define most often for the acronym whose index term is ``term``, if any."""
+    found: Counter = Counter()
+    for text in texts:
+        for match in _PARENTHESISED.finditer(text):
+            written = match.group(1)
+            if sum(c.isupper() for c in written) < 2 or analyzer.terms(written) != [term]:
+                continue
+            before = text[max(0, match.start() - _BEFORE) : match.end()]
+            for pair in extract_abbreviation_definition_pairs(before, ignore_errors=True, tokenize=False):
+                long_form = tuple(analyzer.terms(pair.definition))
+                if pair.abbreviation == written and len(long_form) > 1 and term not in long_form:
+                    found[long_form] += 1
+    if not found:
+        return None
+    return Expansion(term, max(found, key=lambda form: (found[form], form)))
+
+
+def written_out(terms: Sequence[str], long_form: Sequence[str]) -> int:
+    """How many times the long form's terms occur in ``terms`` in a row."""
+    form, n = tuple(long_form), len(long_form)
+    return sum(1 for i in range(len(terms) - n + 1) if terms[i] == form[0] and tuple(terms[i : i + n]) == form)
+
+
+def with_acronyms(terms: Sequence[str], expansions: Sequence[Expansion]) -> list[str]:
+    """``terms`` and, for each occurrence of an expansion's long form in them, its acronym."""
+    out = list(terms)
+    for expansion in expansions:
+        out += [expansion.acronym] * written_out(terms, expansion.long_form)
+    return out

@@ -1,0 +1,90 @@
+"""Acronyms the library defines: a search or brief for one also finds its long form, written out."""
+
+import pytest
+
+from search.acronyms import Expansion, define, with_acronyms, written_out
+from search.analyze import Analyzer
+from search.ingest import read_documents
+from search.library import Library
+from search.web import add_raw
+from tests.conftest import full_id
+
+DEFINES = (
+    "Budget talks\n\nThe Widget Oversight Board (WOB) met on Monday in Geneva. The WOB then adjourned for lunch.\n"
+)
+SPELLS_OUT = "Members react\n\nMembers of the Widget Oversight Board argued about the budget for a long while.\n"
+WORDS_APART = "Factory news\n\nThe widget factory has a new board game club, and its oversight is lax these days.\n"
+SERVER = 111
+
+
+def library_of(tmp_path, **texts: str) -> Library:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name, text in texts.items():
+        (seeds / f"{name}.txt").write_text(text)
+    return Library(seeds, tmp_path / "data").open()
+
+
+@pytest.fixture
+def widgets(tmp_path):
+    return library_of(tmp_path, defines=DEFINES, spells_out=SPELLS_OUT, words_apart=WORDS_APART)
+
+
+def test_a_definition_gives_the_long_form_as_index_terms():
+    analyzer = Analyzer()
+    texts = ["Talk of reshaping U.S. Forces Korea (USFK). The USFK commander spoke."]
+    assert define("usfk", texts, analyzer) == Expansion("usfk", ("usa", "forc", "korea"))
+    assert define("thaad", ["deploying the Terminal High Altitude Area Defense (THAAD), a system"], analyzer) == (
+        Expansion("thaad", ("termin", "high", "altitud", "area", "defens"))
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Members of the Widget Oversight Board met.",  # no definition at all
+        "The Widget Oversight Board (Wob) met.",  # one capital: a word in parentheses, not an acronym
+        "The Widget Oversight Board (wob) met.",
+        "The council of the city (WOB) met.",  # letters the words before do not spell
+    ],
+)
+def test_no_definition_without_an_acronym_in_parentheses_that_the_words_before_spell(text):
+    assert define("wob", [text], Analyzer()) is None
+
+
+def test_the_long_form_defined_most_often_wins():
+    texts = ["The World Ocean Bank (WOB) lends.", "The Widget Oversight Board (WOB) met.", "A World Ocean Bank (WOB)."]
+    assert define("wob", texts, Analyzer()).long_form == ("world", "ocean", "bank")
+
+
+def test_each_occurrence_of_the_long_form_counts_as_the_acronym():
+    expansion = Expansion("wob", ("widget", "oversight", "board"))
+    terms = ["widget", "oversight", "board", "met", "widget", "board", "widget", "oversight", "board"]
+    assert with_acronyms(terms, [expansion]).count("wob") == 2
+    assert with_acronyms(["wob"], [expansion]) == ["wob"]
+    assert written_out(terms, expansion.long_form) == written_out(tuple(terms), list(expansion.long_form)) == 2
+
+
+def test_searching_an_acronym_finds_its_long_form_in_other_sources_but_not_its_words_apart(widgets):
+    hits = widgets.search("WOB").hits
+    assert [hit.source_id for hit in hits] == ["defines", "spells_out"]
+    assert {"Widget", "Oversight", "Board"} <= set(hits[1].matched_terms)
+    assert widgets.search("wob budget").hits[0].source_id == "spells_out"  # typed in lowercase too
+
+
+def test_a_brief_on_an_acronym_quotes_the_sentence_that_spells_it_out(widgets):
+    quoted = [sentence.text for sentence in widgets.brief("WOB").sentences]
+    assert "Members of the Widget Oversight Board argued about the budget for a long while." in quoted
+
+
+def test_a_servers_private_definition_shapes_only_that_servers_searches(tmp_path):
+    library = library_of(tmp_path, spells_out=SPELLS_OUT, words_apart=WORDS_APART)
+    (raw, *_) = read_documents(DEFINES, suffix=".txt", url="https://example.org/minutes")
+    memo = add_raw(library, raw, "https://example.org/minutes", scope=SERVER).source_id
+    assert [hit.source_id for hit in library.search("WOB", scope=SERVER).hits] == [memo, "spells_out"]
+    assert not library.search("WOB").hits and not library.search("WOB", scope=SERVER + 1).hits
+
+
+def test_usfk_finds_the_seed_passages_that_only_spell_it_out(library):
+    found = [hit.passage_id for hit in library.search("USFK", limit=10).hits]
+    assert full_id("003:p4") in found and full_id("000:p5") in found  # "U.S. Forces Korea", never "USFK"
