@@ -13,6 +13,7 @@ from pathlib import Path
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from search.acronyms import define
 from search.analyze import Analyzer
 from search.clean import clean_lines
 from search.corpus import parse_bytes
@@ -126,6 +127,16 @@ def test_cleaning_never_fails(lines, title):
 def test_the_query_parser_never_fails(text):
     parsed = parse_query(text, ANALYZER)
     assert parsed.problem or parsed.terms
+
+
+@given(
+    st.lists(
+        st.sampled_from(["(", ")", "(USFK)", "U.S. ", "Forces ", "Korea ", "of ", "한국(ROK)"]) | st.text(), max_size=60
+    ).map("".join)
+)
+def test_any_text_gives_a_definition_or_none(text):
+    expansion = define("usfk", [text], ANALYZER)
+    assert expansion is None or len(expansion.long_form) > 1 and "usfk" not in expansion.long_form
 
 
 @given(st.text(max_size=800), st.text(max_size=60), st.integers(min_value=20, max_value=400))
