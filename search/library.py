@@ -33,6 +33,7 @@ from search import datadir, suggest
 from search.acronyms import LOOKUP_PASSAGES, Expansion, define, written_out
 from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
+from search.capitals import capital_expansions
 from search.corpus import PIPELINE_VERSION, SIDECAR, apply_sidecar, parse_files, read_sidecar, source_files
 from search.corpus_store import CorpusStore, CorpusView, Row, language_number
 from search.index import BM25Index, IndexFormatError
@@ -657,7 +658,7 @@ class Library:
 
         accept = accept if parsed.phrases else None
         try:
-            parsed.expansions = self._acronyms(state, parsed.terms, scope)
+            parsed.expansions = self._expansions(state, parsed.terms, scope)
             ranked = rank(
                 state.index, parsed.terms, limit, tokens, mask=candidates, accept=accept, expansions=parsed.expansions
             )
@@ -670,10 +671,11 @@ class Library:
         shown = parsed.text if len(parsed.text) <= 60 else parsed.text[:59] + "…"
         return parsed, [], f"Nothing in the library matches “{shown}”{filtered}."
 
-    def _acronyms(self, state: _State, terms: list[str], scope: int | None) -> list[Expansion]:
-        """The long forms that the sources ``scope`` sees define for the query's terms (search.acronyms), each
-        term looked up once per snapshot and scope, among its first ``LOOKUP_PASSAGES`` visible passages."""
-        expansions = []
+    def _expansions(self, state: _State, terms: list[str], scope: int | None) -> list[Expansion]:
+        """What else the query's terms are written as: a capital's country (search.capitals), and the long
+        forms that the sources ``scope`` sees define for an acronym (search.acronyms), each term looked up once
+        per snapshot and scope, among its first ``LOOKUP_PASSAGES`` visible passages."""
+        expansions = capital_expansions(terms, self.analyzer)
         for term in dict.fromkeys(terms):
             key = ("acronym", self._owner_key(state, scope), term)
             if key not in state.cache:

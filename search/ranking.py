@@ -158,13 +158,14 @@ def _long_forms_counted(
     for doc, score in candidates:
         forms = [expansion for expansion, words in zip(expansions, holding, strict=True) if words[doc]]
         terms = [token.term for token in tokens(doc)] if forms else []
-        norm = index.length_norm(doc)
+        extra = Counter()
         for expansion in forms:
-            extra = written_out(terms, expansion.long_form)
-            if extra:
-                own = terms.count(expansion.acronym)
-                weight = query.get(expansion.acronym, 0.0) * index.idf(expansion.acronym)
-                score += weight * ((own + extra) / (own + extra + norm) - own / (own + norm))
+            extra[expansion.acronym] += written_out(terms, expansion.long_form)
+        norm = index.length_norm(doc)
+        for acronym, more in extra.items():
+            own = terms.count(acronym)
+            weight = query.get(acronym, 0.0) * index.idf(acronym)
+            score += weight * ((own + more) / (own + more + norm) - own / (own + norm))
         if score > 0:
             rescored.append((doc, score))
     return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))

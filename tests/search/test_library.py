@@ -126,8 +126,9 @@ def test_odd_queries_are_searched_as_words(library, query):
 
 def test_the_unrelated_tail_of_004_is_not_searchable(library):
     tail_only = ("Blinken", "Kyiv", "Gaza pier", "Mexico cartels", "opioid overdose", "Rockin", "assassination teams")
-    for query in tail_only:
-        assert library.search(query).hits == [], query
+    for query in tail_only:  # a capital may find its country in the article ("Kyiv": Ukraine), not the tail
+        matched = {word.lower() for hit in library.search(query).hits for word in hit.matched_terms}
+        assert not matched & set(query.lower().split()), query
 
 
 def test_sources_list_counts_passages_and_words(library):

@@ -28,9 +28,9 @@ def test_mean_ndcg_at_5_is_at_least_0_9(library):
     assert mean >= 0.9, worst
 
 
-@pytest.mark.parametrize(("judgments", "floor"), [(PARAPHRASE_JUDGMENTS, 0.72), (HELDOUT_JUDGMENTS, 0.57)])
+@pytest.mark.parametrize(("judgments", "floor"), [(PARAPHRASE_JUDGMENTS, 0.73), (HELDOUT_JUDGMENTS, 0.63)])
 def test_paraphrased_and_held_out_queries_do_not_regress(library, judgments, floor):
-    """Floors under today's figures (0.733 and 0.583, docs/ranking.md), not the goal: see the test below."""
+    """Floors under today's figures (0.741 and 0.646, docs/ranking.md), not the goal: see the test below."""
     mean, worst = mean_ndcg_at_5(library, judgments)
     assert mean >= floor, worst
 
@@ -39,7 +39,7 @@ def test_paraphrased_and_held_out_queries_do_not_regress(library, judgments, flo
     ("judgments", "floor", "lift"), [(PARAPHRASE_JUDGMENTS, 0.77, 0.04), (HELDOUT_JUDGMENTS, 0.7, 0.1)]
 )
 def test_semantic_reranking_lifts_paraphrases_and_held_out_queries(library, reranked_library, judgments, floor, lift):
-    """Floors under the measured figures (paraphrases 0.790 against 0.733 lexical, held-out 0.736 against 0.583:
+    """Floors under the measured figures (paraphrases 0.823 against 0.741 lexical, held-out 0.761 against 0.646:
     docs/ranking.md), so a regression shows; the 0.95 goal is the last test below."""
     lexical, _ = mean_ndcg_at_5(library, judgments)
     reranked, worst = mean_ndcg_at_5(reranked_library, judgments)
@@ -52,7 +52,7 @@ def test_semantic_reranking_keeps_the_original_queries(reranked_library):
     assert original >= 0.92, worst
 
 
-@pytest.mark.xfail(strict=True, reason="not met: 0.781 lexical, 0.839 reranked on all 57; see docs/ranking.md")
+@pytest.mark.xfail(strict=True, reason="not met: 0.800 lexical, 0.855 reranked on all 57; see docs/ranking.md")
 @pytest.mark.parametrize("ranking", ["library", "reranked_library"])
 def test_mean_ndcg_at_5_on_all_judged_queries_reaches_0_95(request, ranking):
     every = {**JUDGMENTS, **PARAPHRASE_JUDGMENTS, **HELDOUT_JUDGMENTS}

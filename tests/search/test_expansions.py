@@ -1,9 +1,11 @@
-"""Acronyms the library defines: a search or brief for one also finds its long form, written out."""
+"""Acronyms the library defines, and capitals: a search or brief for one also finds its long form, its
+country, written out."""
 
 import pytest
 
 from search.acronyms import Expansion, define, with_acronyms, written_out
 from search.analyze import Analyzer
+from search.capitals import capital_expansions
 from search.ingest import read_documents
 from search.library import Library
 from search.web import add_raw
@@ -88,3 +90,27 @@ def test_a_servers_private_definition_shapes_only_that_servers_searches(tmp_path
 def test_usfk_finds_the_seed_passages_that_only_spell_it_out(library):
     found = [hit.passage_id for hit in library.search("USFK", limit=10).hits]
     assert full_id("003:p4") in found and full_id("000:p5") in found  # "U.S. Forces Korea", never "USFK"
+
+
+def test_a_capital_stands_for_its_country_named_in_full():
+    analyzer = Analyzer()
+    found = {(e.acronym, e.long_form) for e in capital_expansions(["seoul", "washington", "fish"], analyzer)}
+    assert {("seoul", ("south", "korea")), ("washington", ("usa",))} <= found
+    assert {acronym for acronym, _ in found} == {"seoul", "washington"}
+    # capitals that are ordinary words, of small territories ("The Valley", "Stanley"), are left out
+    assert not capital_expansions(analyzer.terms("valley stanley plymouth"), analyzer)
+
+
+def test_searching_a_capital_finds_the_country_named_in_full(tmp_path):
+    library = library_of(
+        tmp_path,
+        a_peru="Catch\n\nPeru changed its fishing rules for the coming season, officials said on Monday.\n",
+        b_korea="Catch\n\nSouth Korea changed its fishing rules for the coming season, ministry officials said"
+        " on Monday.\n",
+    )
+    assert [hit.source_id for hit in library.search("Seoul fishing rules").hits][0] == "b_korea"
+    assert [hit.source_id for hit in library.search("Seoul").hits] == ["b_korea"]
+    quoted = library.brief("Seoul fishing rules").sentences
+    assert [s.text for s in quoted] == [
+        "South Korea changed its fishing rules for the coming season, ministry officials said on Monday."
+    ]
