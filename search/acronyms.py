@@ -29,9 +29,10 @@ _BEFORE = 300  # characters before "(USFK)" read for its long form
 
 @dataclass(frozen=True)
 class Expansion:
-    """An acronym's index term and its long form's index terms: ``usfk`` -> (``usa``, ``forc``, ``korea``)."""
+    """A query term and the index terms of what it is also written as: an acronym's long form, ``usfk`` ->
+    (``usa``, ``forc``, ``korea``), or a capital's country (search.capitals)."""
 
-    acronym: str
+    term: str
     long_form: tuple[str, ...]
 
 
@@ -60,8 +61,8 @@ def written_out(terms: Sequence[str], long_form: Sequence[str]) -> int:
 
 
 def with_acronyms(terms: Sequence[str], expansions: Sequence[Expansion]) -> list[str]:
-    """``terms`` and, for each occurrence of an expansion's long form in them, its acronym."""
+    """``terms`` and, for each occurrence of an expansion's long form in them, the term it stands for."""
     out = list(terms)
     for expansion in expansions:
-        out += [expansion.acronym] * written_out(terms, expansion.long_form)
+        out += [expansion.term] * written_out(terms, expansion.long_form)
     return out

@@ -29,7 +29,7 @@ def capital_expansions(terms: Iterable[str], analyzer: Analyzer) -> list[Expansi
     return [Expansion(term, form) for term in dict.fromkeys(terms) for form in table.get(term, ())]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)  # one per Library's analyzer; 2 ms to build again
 def _table(analyzer: Analyzer) -> dict[str, tuple[tuple[str, ...], ...]]:
     table: dict[str, tuple[tuple[str, ...], ...]] = {}
     for country in all_countries():

@@ -675,20 +675,18 @@ class Library:
         """What else the query's terms are written as: a capital's country (search.capitals), and the long
         forms that the sources ``scope`` sees define for an acronym (search.acronyms), each term looked up once
         per snapshot and scope, among its first ``LOOKUP_PASSAGES`` visible passages."""
-        expansions = capital_expansions(terms, self.analyzer)
-        for term in dict.fromkeys(terms):
-            key = ("acronym", self._owner_key(state, scope), term)
-            if key not in state.cache:
-                visible = self._candidates(state, scope)
-                docs: list[int] = []
-                for ids, _ in state.index.postings(term):
-                    ids = ids if visible is None else ids[visible[ids]]
-                    docs += ids[: LOOKUP_PASSAGES - len(docs)].tolist()
-                texts = (state.corpus.passage(doc).text for doc in docs)
-                state.cache[key] = define(term, texts, self.analyzer)
-            if state.cache[key]:
-                expansions.append(state.cache[key])
-        return expansions
+        keys = {term: ("acronym", self._owner_key(state, scope), term) for term in terms}
+        missing = [term for term, key in keys.items() if key not in state.cache]
+        visible = self._candidates(state, scope) if missing else None
+        for term in missing:
+            docs: list[int] = []
+            for ids, _ in state.index.postings(term):
+                ids = ids if visible is None else ids[visible[ids]]
+                docs += ids[: LOOKUP_PASSAGES - len(docs)].tolist()
+            texts = (state.corpus.passage(doc).text for doc in docs)
+            state.cache[keys[term]] = define(term, texts, self.analyzer)
+        defined = [state.cache[key] for key in keys.values()]
+        return capital_expansions(terms, self.analyzer) + [expansion for expansion in defined if expansion]
 
     @staticmethod
     def _filter_mask(state: _State, sources, since, until, language=None) -> np.ndarray | None:

@@ -19,7 +19,7 @@ class ParsedQuery:
     terms: list[str] = field(default_factory=list)
     phrases: list[list[Token]] = field(default_factory=list)
     problem: str | None = None  # a one-line explanation when there is nothing to search for
-    expansions: list[Expansion] = field(default_factory=list)  # its acronyms' long forms in the library searched
+    expansions: list[Expansion] = field(default_factory=list)  # what its terms are also written as (Library)
 
 
 def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:

@@ -12,10 +12,11 @@
 
    times ``proximity_weight``, K(d) being BM25's length-normalised k1. Multi-word concepts ("cost sharing",
    "regime survival") then beat passages that mention each word apart.
-4. Acronyms the library defines (``search.acronyms``): each occurrence of an acronym's long form, word for
-   word, counts as an occurrence of the acronym, so "U.S. Forces Korea" answers ``USFK``. The candidates are
-   the ranking's plus the ``depth`` passages where all the long form's words weigh most; its words alone
-   score nothing.
+4. Acronyms the library defines (``search.acronyms``) and capitals (``search.capitals``): each occurrence of
+   an acronym's long form or a capital's country, word for word, counts as an occurrence of the query term,
+   so "U.S. Forces Korea" answers ``USFK`` and "South Korea" answers ``Seoul``. The candidates are the
+   ranking's plus the ``depth`` passages where all the long form's words weigh most; its words alone score
+   nothing.
 
 Only the ``depth`` best candidates are re-scored, so the cost is proportional to the answer, not the
 library. What helped and what did not, on which data, is in docs/ranking.md.
@@ -81,7 +82,7 @@ def rank(
     expansions: Sequence[Expansion] = (),
 ) -> list[tuple[int, float]]:
     """Top ``k`` (doc number, score), best first. ``tokens(doc)`` gives a document's analyzed tokens;
-    ``expansions``: the long forms of the query's acronyms."""
+    ``expansions``: what the query's terms are also written as (an acronym's long form, a capital's country)."""
     depth = max(k, settings.depth)
     query: Counter | dict[str, float] = Counter(terms)
     scores = index.scores(query, field_weight=settings.field_weight)
@@ -150,9 +151,9 @@ def _long_forms_counted(
     holding: list[np.ndarray],
     tokens: Callable[[int], list[Token]],
 ) -> list[tuple[int, float]]:
-    """The candidates re-scored so that each occurrence of a long form, word for word, counts as one of its
-    acronym: the acronym's BM25 score at its own term frequency plus the long form's, instead of its own
-    alone. Only the passages ``holding`` all a long form's words are read. Best first; candidates that still
+    """The candidates re-scored so that each occurrence of a long form, word for word, counts as one of the
+    term it stands for: the term's BM25 score at its own term frequency plus the long form's, instead of its
+    own alone. Only the passages ``holding`` all a long form's words are read. Best first; candidates that still
     score nothing are left out."""
     rescored = []
     for doc, score in candidates:
@@ -160,11 +161,11 @@ def _long_forms_counted(
         terms = [token.term for token in tokens(doc)] if forms else []
         extra = Counter()
         for expansion in forms:
-            extra[expansion.acronym] += written_out(terms, expansion.long_form)
+            extra[expansion.term] += written_out(terms, expansion.long_form)
         norm = index.length_norm(doc)
-        for acronym, more in extra.items():
-            own = terms.count(acronym)
-            weight = query.get(acronym, 0.0) * index.idf(acronym)
+        for term, more in extra.items():
+            own = terms.count(term)
+            weight = query.get(term, 0.0) * index.idf(term)
             score += weight * ((own + more) / (own + more + norm) - own / (own + norm))
         if score > 0:
             rescored.append((doc, score))

@@ -94,9 +94,9 @@ def test_usfk_finds_the_seed_passages_that_only_spell_it_out(library):
 
 def test_a_capital_stands_for_its_country_named_in_full():
     analyzer = Analyzer()
-    found = {(e.acronym, e.long_form) for e in capital_expansions(["seoul", "washington", "fish"], analyzer)}
+    found = {(e.term, e.long_form) for e in capital_expansions(["seoul", "washington", "fish"], analyzer)}
     assert {("seoul", ("south", "korea")), ("washington", ("usa",))} <= found
-    assert {acronym for acronym, _ in found} == {"seoul", "washington"}
+    assert {term for term, _ in found} == {"seoul", "washington"}
     # capitals that are ordinary words, of small territories ("The Valley", "Stanley"), are left out
     assert not capital_expansions(analyzer.terms("valley stanley plymouth"), analyzer)
 
