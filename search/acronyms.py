@@ -7,8 +7,10 @@ algorithm, "A simple algorithm for identifying abbreviation definitions in biome
 abbreviation-extractor package implements it) gives its long form. Ranking then counts each occurrence of
 the long form, word for word, as an occurrence of the acronym (``written_out``).
 
-Only an acronym written with at least two capitals counts ("(USFK)", "(GSOMIA)", not "(see below)"), and
-the long form must have two or more index terms. The lookup reads at most ``LOOKUP_PASSAGES`` passages.
+Only an acronym written with at least two capitals counts ("(USFK)", "(GSOMIA)", not "(see below)"), the
+long form must have two or more index terms, and the passages read must write the term in capitals at least
+as often as not: "Binge Eating Disorder (BED)" does not make "bed" or "bedding" (stemmed to ``bed``) an
+acronym where they are words. The lookup reads at most ``LOOKUP_PASSAGES`` passages.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Expansion:
 
 def define(term: str, texts: Iterable[str], analyzer: Analyzer) -> Expansion | None:
     """The long form the texts define most often for the acronym whose index term is ``term``, if any."""
+    texts = list(texts)
     found: Counter = Counter()
     for text in texts:
         for match in _PARENTHESISED.finditer(text):
@@ -49,9 +52,20 @@ def define(term: str, texts: Iterable[str], analyzer: Analyzer) -> Expansion | N
                 long_form = tuple(analyzer.terms(pair.definition))
                 if pair.abbreviation == written and len(long_form) > 1 and term not in long_form:
                     found[long_form] += 1
-    if not found:
+    if not found or not _mostly_in_capitals(term, texts, analyzer):
         return None
     return Expansion(term, max(found, key=lambda form: (found[form], form)))
+
+
+def _mostly_in_capitals(term: str, texts: list[str], analyzer: Analyzer) -> bool:
+    """Whether the texts write ``term`` with two or more capitals at least as often as otherwise."""
+    written = Counter(
+        sum(c.isupper() for c in text[token.start : token.end]) >= 2
+        for text in texts
+        for token in analyzer.tokens(text)
+        if token.term == term
+    )
+    return written[True] >= written[False]
 
 
 def written_out(terms: Sequence[str], long_form: Sequence[str]) -> int:

@@ -54,6 +54,12 @@ def test_no_definition_without_an_acronym_in_parentheses_that_the_words_before_s
     assert define("wob", [text], Analyzer()) is None
 
 
+def test_a_word_the_texts_mostly_write_in_lowercase_is_not_an_acronym():
+    defined = "Binge Eating Disorder (BED) is common, doctors said."
+    assert define("bed", [defined, "The BED clinic opened."], Analyzer()).long_form == ("bing", "eat", "disord")
+    assert define("bed", [defined, "The bed was soft.", "Bedding is sold here."], Analyzer()) is None
+
+
 def test_the_long_form_defined_most_often_wins():
     texts = ["The World Ocean Bank (WOB) lends.", "The Widget Oversight Board (WOB) met.", "A World Ocean Bank (WOB)."]
     assert define("wob", texts, Analyzer()).long_form == ("world", "ocean", "bank")
