@@ -5,7 +5,10 @@ Korea". A search for ``USFK`` should find both. The library is its own dictionar
 up in the passages that hold it in parentheses, and a definition there (found by the Schwartz–Hearst
 algorithm, "A simple algorithm for identifying abbreviation definitions in biomedical text", 2003, as the
 abbreviation-extractor package implements it) gives its long form. Ranking then counts each occurrence of
-the long form, word for word, as an occurrence of the acronym (``written_out``).
+the long form, word for word, as an occurrence of the acronym (``written_out``). The other way round, a query
+that writes a long form out ("U.S. Forces Korea") also finds the acronym: runs of its words are read as the
+acronyms they could be written as (``spellings``), and one the library defines with that long form joins the
+query.
 
 Only an acronym written with at least two capitals counts ("(USFK)", "(GSOMIA)", not "(see below)"), the
 long form must have two or more index terms, and the passages read must write the term in capitals at least
@@ -27,6 +30,10 @@ from search.analyze import Analyzer
 LOOKUP_PASSAGES = 32  # passages holding a query term read for its definition
 _PARENTHESISED = re.compile(r"\(\s*([^()]{2,12}?)\s*\)")
 _BEFORE = 300  # characters before "(USFK)" read for its long form
+_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
+_DOTTED = re.compile(r"(?:[^\W\d_]\.)+")  # "U.S."
+MINOR_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to"})  # in a long form, or not
+MOST_WORDS = 8  # the longest run of words read as one acronym
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,39 @@ def _mostly_in_capitals(term: str, texts: list[str], analyzer: Analyzer) -> bool
     return written[True] >= written[False]
 
 
+def spellings(text: str) -> set[str]:
+    """The acronyms that runs of the text's words could be written as: their initials ("Terminal High Altitude
+    Area Defense": THAAD), a dotted abbreviation's or capitalised word's letters ("U.S. Forces Korea", "US
+    Forces Korea": USFK), each part of a
+    hyphenated word's initial or only the first ("Trans-Pacific": TP or T), and a minor word's ("of", "and")
+    initial or none. A run starts and ends with a word that is not minor."""
+    words = [word.rstrip(".'’-") if not _DOTTED.fullmatch(word) else word for word in _WORD.findall(text)]
+    letters = [_letters(word) for word in words]
+    found: set[str] = set()
+    for start, word in enumerate(words):
+        if word.lower() in MINOR_WORDS:
+            continue
+        runs = {""}
+        for end in range(start, min(start + MOST_WORDS, len(words))):
+            runs = {run + part for run in runs for part in letters[end]}
+            if end > start and words[end].lower() not in MINOR_WORDS:
+                found.update(run for run in runs if len(run) > 1)
+    return found
+
+
+def _letters(word: str) -> set[str]:
+    """What a word can give an acronym (see ``spellings``)."""
+    if _DOTTED.fullmatch(word):
+        return {word.replace(".", "").upper()}
+    if len(word) > 1 and word.isupper():  # "US", "EU"
+        return {word[0], word}
+    parts = [part for part in re.split(r"[-‐–]", word) if part]
+    first = {parts[0][0].upper()} if parts else {""}
+    if word.lower() in MINOR_WORDS:
+        return first | {""}
+    return first | {"".join(part[0] for part in parts).upper()}
+
+
 def written_out(terms: Sequence[str], long_form: Sequence[str]) -> int:
     """How many times the long form's terms occur in ``terms`` in a row."""
     form, n = tuple(long_form), len(long_form)
@@ -75,8 +115,10 @@ def written_out(terms: Sequence[str], long_form: Sequence[str]) -> int:
 
 
 def with_acronyms(terms: Sequence[str], expansions: Sequence[Expansion]) -> list[str]:
-    """``terms`` and, for each occurrence of an expansion's long form in them, the term it stands for."""
+    """``terms`` and, for each occurrence of an expansion's long form in them, the term it stands for, and for
+    each occurrence of the term, its long form's: each is written for the other."""
     out = list(terms)
     for expansion in expansions:
         out += [expansion.term] * written_out(terms, expansion.long_form)
+        out += list(expansion.long_form) * terms.count(expansion.term)
     return out

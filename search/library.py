@@ -30,7 +30,7 @@ import numpy as np
 from tqdm import tqdm
 
 from search import datadir, suggest
-from search.acronyms import LOOKUP_PASSAGES, Expansion, define, written_out
+from search.acronyms import LOOKUP_PASSAGES, Expansion, define, spellings, written_out
 from search.analyze import Analyzer, Token
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES, Brief, Retrieved, make_brief, summarize
 from search.capitals import capital_expansions
@@ -658,7 +658,7 @@ class Library:
 
         accept = accept if parsed.phrases else None
         try:
-            parsed.expansions = self._expansions(state, parsed.terms, scope)
+            parsed.expansions = self._expansions(state, parsed, scope)
             ranked = rank(
                 state.index, parsed.terms, limit, tokens, mask=candidates, accept=accept, expansions=parsed.expansions
             )
@@ -671,11 +671,15 @@ class Library:
         shown = parsed.text if len(parsed.text) <= 60 else parsed.text[:59] + "…"
         return parsed, [], f"Nothing in the library matches “{shown}”{filtered}."
 
-    def _expansions(self, state: _State, terms: list[str], scope: int | None) -> list[Expansion]:
+    def _expansions(self, state: _State, parsed: ParsedQuery, scope: int | None) -> list[Expansion]:
         """What else the query's terms are written as: a capital's country (search.capitals), and the long
-        forms that the sources ``scope`` sees define for an acronym (search.acronyms), each term looked up once
-        per snapshot and scope, among its first ``LOOKUP_PASSAGES`` visible passages."""
-        keys = {term: ("acronym", self._owner_key(state, scope), term) for term in terms}
+        forms that the sources ``scope`` sees define for an acronym (search.acronyms); and the acronyms they
+        define for a long form the query writes out. Each term is looked up once per snapshot and scope, among
+        its first ``LOOKUP_PASSAGES`` visible passages."""
+        terms = parsed.terms
+        spelled = {term for spelling in spellings(parsed.text) for term in self.analyzer.terms(spelling)[:1]}
+        lookups = list(dict.fromkeys(terms + sorted(t for t in spelled - set(terms) if state.index.doc_freq(t))))
+        keys = {term: ("acronym", self._owner_key(state, scope), term) for term in lookups}
         missing = [term for term, key in keys.items() if key not in state.cache]
         visible = self._candidates(state, scope) if missing else None
         for term in missing:
@@ -685,8 +689,9 @@ class Library:
                 docs += ids[: LOOKUP_PASSAGES - len(docs)].tolist()
             texts = (state.corpus.passage(doc).text for doc in docs)
             state.cache[keys[term]] = define(term, texts, self.analyzer)
-        defined = [state.cache[key] for key in keys.values()]
-        return capital_expansions(terms, self.analyzer) + [expansion for expansion in defined if expansion]
+        defined = [state.cache[keys[term]] for term in lookups]
+        found = [e for e in defined if e and (e.term in terms or written_out(terms, e.long_form))]
+        return capital_expansions(terms, self.analyzer) + found
 
     @staticmethod
     def _filter_mask(state: _State, sources, since, until, language=None) -> np.ndarray | None:
@@ -731,12 +736,12 @@ class Library:
         return done
 
     def _hit(self, state: _State, rank: int, doc: int, score: float, parsed: ParsedQuery) -> Hit:
-        """The passage as a result; the words of an acronym's long form are shown as matched where it is
-        written out in full."""
+        """The passage as a result; an acronym the query's long form stands for is shown as matched, and the
+        words of an acronym's long form where it is written out in full."""
         passage = state.corpus.passage(doc)
         source = state.corpus.sources[passage.source_id]
         tokens = self.analyzer.tokens(passage.text)
-        terms = set(parsed.terms)
+        terms = set(parsed.terms) | {expansion.term for expansion in parsed.expansions}
         for expansion in parsed.expansions:
             if written_out([token.term for token in tokens], expansion.long_form):
                 terms.update(expansion.long_form)

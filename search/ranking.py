@@ -16,7 +16,7 @@
    an acronym's long form or a capital's country, word for word, counts as an occurrence of the query term,
    so "U.S. Forces Korea" answers ``USFK`` and "South Korea" answers ``Seoul``. The candidates are the
    ranking's plus the ``depth`` passages where all the long form's words weigh most; its words alone score
-   nothing.
+   nothing. A long form written out in the query brings its acronym into the query as one more term.
 
 Only the ``depth`` best candidates are re-scored, so the cost is proportional to the answer, not the
 library. What helped and what did not, on which data, is in docs/ranking.md.
@@ -82,9 +82,11 @@ def rank(
     expansions: Sequence[Expansion] = (),
 ) -> list[tuple[int, float]]:
     """Top ``k`` (doc number, score), best first. ``tokens(doc)`` gives a document's analyzed tokens;
-    ``expansions``: what the query's terms are also written as (an acronym's long form, a capital's country)."""
+    ``expansions``: what the query's terms are also written as (an acronym's long form, a capital's country),
+    or the acronym a long form in the query stands for, which joins the query."""
     depth = max(k, settings.depth)
     query: Counter | dict[str, float] = Counter(terms)
+    query.update({expansion.term: 1 for expansion in expansions if expansion.term not in query})
     scores = index.scores(query, field_weight=settings.field_weight)
     ranked = index.top(scores, depth, mask=mask, accept=accept)
     if settings.feedback_docs and len(query) > 1 and ranked:

@@ -3,7 +3,7 @@ country, written out."""
 
 import pytest
 
-from search.acronyms import Expansion, define, with_acronyms, written_out
+from search.acronyms import Expansion, define, spellings, with_acronyms, written_out
 from search.analyze import Analyzer
 from search.capitals import capital_expansions
 from search.ingest import read_documents
@@ -15,6 +15,7 @@ DEFINES = (
     "Budget talks\n\nThe Widget Oversight Board (WOB) met on Monday in Geneva. The WOB then adjourned for lunch.\n"
 )
 SPELLS_OUT = "Members react\n\nMembers of the Widget Oversight Board argued about the budget for a long while.\n"
+ONLY_ACRONYM = "Lunch\n\nAfter lunch the WOB voted on the budget, and the vote was close.\n"
 WORDS_APART = "Factory news\n\nThe widget factory has a new board game club, and its oversight is lax these days.\n"
 SERVER = 111
 
@@ -69,7 +70,7 @@ def test_each_occurrence_of_the_long_form_counts_as_the_acronym():
     expansion = Expansion("wob", ("widget", "oversight", "board"))
     terms = ["widget", "oversight", "board", "met", "widget", "board", "widget", "oversight", "board"]
     assert with_acronyms(terms, [expansion]).count("wob") == 2
-    assert with_acronyms(["wob"], [expansion]) == ["wob"]
+    assert with_acronyms(["wob", "met"], [expansion]) == ["wob", "met", "widget", "oversight", "board"]
     assert written_out(terms, expansion.long_form) == written_out(tuple(terms), list(expansion.long_form)) == 2
 
 
@@ -83,6 +84,43 @@ def test_searching_an_acronym_finds_its_long_form_in_other_sources_but_not_its_w
 def test_a_brief_on_an_acronym_quotes_the_sentence_that_spells_it_out(widgets):
     quoted = [sentence.text for sentence in widgets.brief("WOB").sentences]
     assert "Members of the Widget Oversight Board argued about the budget for a long while." in quoted
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym"),
+    [
+        ("Terminal High Altitude Area Defense deployment", "THAAD"),
+        ("talks on U.S. Forces Korea", "USFK"),  # a dotted abbreviation gives its letters
+        ("US Forces Korea", "USFK"),  # so does a word in capitals
+        ("General Security of Military Information Agreement", "GSOMIA"),  # a minor word's initial counts
+        ("General Security of Military Information Agreement", "GSMIA"),  # or not
+        ("Trans-Pacific Partnership", "TPP"),  # each part of a hyphenated word
+        ("North Atlantic Treaty Organization", "NATO"),
+    ],
+)
+def test_runs_of_words_are_read_as_the_acronyms_they_could_be_written_as(text, acronym):
+    assert acronym in spellings(text)
+
+
+def test_a_run_of_words_neither_starts_nor_ends_with_a_minor_word():
+    found = spellings("the Widget Oversight Board of")
+    assert "WOB" in found and not {spelling for spelling in found if spelling.startswith("T") or len(spelling) > 3}
+
+
+def test_searching_a_long_form_also_finds_the_acronym_the_library_defines_for_it(tmp_path):
+    library = library_of(tmp_path, defines=DEFINES, only_acronym=ONLY_ACRONYM, words_apart=WORDS_APART)
+    hits = library.search("Widget Oversight Board").hits
+    assert "only_acronym" in [hit.source_id for hit in hits]
+    assert "WOB" in next(hit for hit in hits if hit.source_id == "only_acronym").matched_terms
+    quoted = [sentence.text for sentence in library.brief("Widget Oversight Board").sentences]
+    assert "After lunch the WOB voted on the budget, and the vote was close." in quoted
+
+
+def test_a_long_form_does_not_bring_an_acronym_the_library_defines_otherwise(tmp_path):
+    other = "Banking\n\nThe World Ocean Bank (WOB) lends to ports. The WOB met in Oslo.\n"
+    library = library_of(tmp_path, defines=other, only_acronym=ONLY_ACRONYM, words_apart=WORDS_APART)
+    assert "only_acronym" not in [hit.source_id for hit in library.search("Widget Oversight Board").hits]
+    assert "only_acronym" in [hit.source_id for hit in library.search("World Ocean Bank").hits]
 
 
 def test_a_servers_private_definition_shapes_only_that_servers_searches(tmp_path):
