@@ -145,15 +145,25 @@ def test_a_capital_stands_for_its_country_named_in_full():
     assert not capital_expansions(analyzer.terms("valley stanley plymouth"), analyzer)
 
 
+def test_a_capital_of_several_words_counts_when_the_query_writes_it_whole():
+    analyzer = Analyzer()
+    found = capital_expansions(analyzer.terms("talks in New Delhi"), analyzer)
+    assert ("delhi", ("india",)) in {(e.term, e.long_form) for e in found}
+    assert not capital_expansions(analyzer.terms("Delhi"), analyzer)  # not the capital's name
+    assert not capital_expansions(analyzer.terms("the port of Spain"), analyzer)  # a country's name inside
+
+
 def test_searching_a_capital_finds_the_country_named_in_full(tmp_path):
     library = library_of(
         tmp_path,
         a_peru="Catch\n\nPeru changed its fishing rules for the coming season, officials said on Monday.\n",
+        c_india="Catch\n\nIndia changed its fishing rules for the coming season, officials said on Tuesday.\n",
         b_korea="Catch\n\nSouth Korea changed its fishing rules for the coming season, ministry officials said"
         " on Monday.\n",
     )
     assert [hit.source_id for hit in library.search("Seoul fishing rules").hits][0] == "b_korea"
     assert [hit.source_id for hit in library.search("Seoul").hits] == ["b_korea"]
+    assert [hit.source_id for hit in library.search("New Delhi fishing rules").hits][0] == "c_india"
     quoted = library.brief("Seoul fishing rules").sentences
     assert [s.text for s in quoted] == [
         "South Korea changed its fishing rules for the coming season, ministry officials said on Monday."
