@@ -37,12 +37,17 @@ from search.evaluate import RANK_DEPTH, evaluate_rankings, index_collection, rea
 from search.library import MAX_LIMIT, Library
 from search.ranking import diversified, rank
 from search.rerank import Reranker, RerankSettings, blend, embedded_text
-from tests.search.judgments import HELDOUT_JUDGMENTS, JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
+from tests.search.judgments import FRESH_JUDGMENTS, HELDOUT_JUDGMENTS, JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 CRANFIELD = ROOT.parent / "shared" / "data" / "cranfield"
-SETS = {"original 25": JUDGMENTS, "paraphrases 17": PARAPHRASE_JUDGMENTS, "held out 15": HELDOUT_JUDGMENTS}
+SETS = {
+    "original 25": JUDGMENTS,
+    "paraphrases 17": PARAPHRASE_JUDGMENTS,
+    "held out 15": HELDOUT_JUDGMENTS,
+    "fresh 15": FRESH_JUDGMENTS,
+}
 RRF_K = 60
 
 LOAD = """

@@ -505,3 +505,146 @@ LATER_BRIEF_JUDGMENTS: dict[str, list[str]] = {
         "Biden, who visited South Korea 10 days after the",
     ],
 }
+
+# Fresh blind sets (2026-11-26): 15 search needs (5 keyword queries, 5 paraphrases, 5 questions) and 12 brief
+# topics, written and graded from the passages alone by a reader who never saw a search, a brief or the code, and
+# told only which topics were judged already (two keyword queries that repeated original ones were replaced by
+# two more, judged the same way). Written after the held-out sets above had been read query by query,
+# so these are now the untouched ones: reported, never used for a change.
+FRESH_JUDGMENTS: dict[str, dict[str, int]] = {
+    "Seoul sidelined by Washington": {"000:p1": 2, "000:p2": 2, "000:p3": 2, "000:p4": 1, "002:p10": 1},
+    "Japan military normalization": {"003:p6": 2, "003:p8": 1, "002:p9": 1, "004:p6": 1},
+    "comfort women Dokdo": {"003:p7": 2, "002:p8": 1, "000:p2": 1},
+    "North Korea regime survival": {"004:p5": 2, "004:p6": 2, "004:p7": 1},
+    "China de-risking coordination": {"004:p15": 2, "004:p14": 1},
+    "fear Seoul gets downgraded in Washington's eyes as Tokyo gains favor": {
+        "000:p1": 2,
+        "000:p2": 2,
+        "000:p4": 2,
+        "000:p3": 1,
+    },
+    "Seoul and Tokyo becoming less dependent on Washington's protective guarantee": {
+        "001:p1": 2,
+        "001:p7": 2,
+        "001:p2": 1,
+        "001:p4": 1,
+        "001:p8": 1,
+    },
+    "calming Beijing's fears of encirclement by the three allies": {
+        "004:p8": 2,
+        "004:p12": 2,
+        "004:p15": 2,
+        "004:p9": 1,
+        "004:p10": 1,
+        "004:p17": 1,
+    },
+    "durability of the three-way partnership if a progressive government takes power in Seoul": {
+        "004:p16": 2,
+        "004:p17": 1,
+    },
+    "Seoul left out of consultations over a peninsula emergency": {"002:p10": 2, "002:p9": 1, "000:p3": 1},
+    "Why does Washington want South Korean and Japanese forces to play roles beyond the Korean Peninsula?": {
+        "003:p3": 2,
+        "003:p4": 2,
+        "003:p1": 1,
+        "003:p2": 1,
+        "001:p8": 1,
+    },
+    "What has pushed Seoul and Tokyo to set aside their differences recently?": {
+        "001:p4": 2,
+        "001:p5": 2,
+        "003:p8": 1,
+        "000:p2": 1,
+        "001:p7": 1,
+    },
+    "How could a joint energy investment help South Korea and Japan handle Trump's demands?": {
+        "001:p6": 2,
+        "001:p1": 1,
+    },
+    "How do the US, South Korea and Japan differ in what they want from trilateral cooperation?": {
+        "003:p3": 2,
+        "003:p5": 2,
+        "003:p6": 2,
+        "003:p7": 1,
+    },
+    "Will closer military ties with the US and Japan hurt South Korea's relations with China?": {
+        "002:p1": 2,
+        "002:p6": 2,
+        "002:p7": 2,
+        "000:p1": 1,
+        "001:p9": 1,
+        "001:p11": 1,
+    },
+}
+
+FRESH_BRIEF_JUDGMENTS: dict[str, list[str]] = {
+    "Taiwan unification by force": [
+        "In light of Taiwan’s deepening resistance to the idea of",
+        "Regarding the Taiwan issue, Washington, Tokyo, and Seoul have now",
+        "While the unambiguous trilateral opposition to unification by force can",
+    ],
+    "Korea-Japan historical disputes": [
+        "Historically, the U.S.-ROK alliance has been a cornerstone of South",
+        "Historically fraught with tension stemming from Japan’s colonial past, the",
+        "As Yukiko Fukagawa, a professor at Japan’s Waseda University, explains,",
+        "As American-backed security cooperation plays a greater role in South",
+        "It is not possible to elevate bilateral relations to a",
+        "It is for this reason that a public-private consultative body",
+    ],
+    "Seoul–Beijing relations": [
+        "There is a good chance that South Korea will face",
+        "Experts are concerned that strengthening military cooperation between South Korea,",
+        "“If South Korea joins the US missile defense system by",
+        "South Korea is understandably hesitant to commit to intervening in",
+        "South Korea must clearly articulate its role in regional security,",
+    ],
+    "economic de-risking": [
+        "With that in mind, Washington, Tokyo, and Seoul should tread",
+        "U.S.-led “de-risking” risks going beyond simply seeking to reduce Chinese",
+        "Even while working together to tackle genuine economic challenges posed",
+        "The recent call between President Biden and Xi Jinping suggested",
+    ],
+    "Japanese rearmament": [
+        "Japanese Prime Minister Kishida Fumio’s remarks revealed his intention to",
+        "Moreover, even if South Korea puts the fire out, it",
+    ],
+    "South Korea's marginalization": [
+        "The move is a positive sign for South Korea insofar",
+        "While Seoul could respond by doubling down on trilateral cooperation",
+        "But now Washington and Tokyo’s reported plans to enhance their",
+        "The implications of this could be even more severe if",
+        "To counteract perceptions of reduced importance, South Korea will likely",
+        # judged: its second sentence, "It needs to be specifically stated that South Korea will…", which the
+        # sentence splitter keeps inside this quotation
+        "“This means that, if a crisis occurs on the",
+    ],
+    "strategic self-reliance": [
+        "The era of relying on a consistent U.S. security umbrella",
+        "This evolving threat necessitates a more robust and independent security",
+        "While maintaining the U.S. alliance remains crucial, relying solely on",
+        "This would likely involve reducing the conventional forces dedicated to",
+    ],
+    "offensive deterrence posture": [
+        "In seeking to deter North Korea, Washington, Seoul, and increasingly",
+        "Emphasizing offensive military functions can indeed bolster deterrence in many",
+        "As Pyongyang continues to make progress in its nuclear and",
+    ],
+    "US global strategy": [
+        "At a time of growing strategic competition between the U.S.",
+        "Cooperation between South Korea, the U.S. and Japan, which the",
+        "However, the kind of security cooperation between the three countries",
+        "The United States wants to utilize the military capabilities of",
+        "Just as the nature and goal of U.S. Forces Korea",
+    ],
+    "military logistics cooperation": [
+        "First of all, the interim report states that “the two",
+        "It also means that the mutual acquisition support agreement between",
+    ],
+    "North Korea's nuclear buildup": [
+        "In recent years, North Korea has steadily expanded its nuclear",
+        "As Pyongyang continues to make progress in its nuclear and",
+        "Insecurity about regime survival plays a decisive role in North",
+        "Emphasizing offensive military functions can indeed bolster deterrence in many",
+    ],
+    "Philippines": [],
+}

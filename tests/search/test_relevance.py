@@ -4,7 +4,9 @@ import pytest
 
 from bench.semantic import SETS, seed_rows
 from tests.conftest import full_id
-from tests.search.judgments import HELDOUT_JUDGMENTS, JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
+from tests.search.judgments import FRESH_JUDGMENTS, HELDOUT_JUDGMENTS, JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
+
+EVERY = {**JUDGMENTS, **PARAPHRASE_JUDGMENTS, **HELDOUT_JUDGMENTS, **FRESH_JUDGMENTS}
 
 
 def mean_ndcg_at_5(library, judgments: dict[str, dict[str, int]]) -> tuple[float, list]:
@@ -16,11 +18,10 @@ def mean_ndcg_at_5(library, judgments: dict[str, dict[str, int]]) -> tuple[float
     return sum(per_query.values()) / len(per_query), sorted(per_query.items(), key=lambda kv: kv[1])[:5]
 
 
-def test_there_are_at_least_twenty_judged_queries_fifteen_paraphrases_and_fifteen_held_out():
-    assert len(JUDGMENTS) >= 20 and len(PARAPHRASE_JUDGMENTS) >= 15 and len(HELDOUT_JUDGMENTS) >= 15
-    assert len({**JUDGMENTS, **PARAPHRASE_JUDGMENTS, **HELDOUT_JUDGMENTS}) == sum(
-        map(len, (JUDGMENTS, PARAPHRASE_JUDGMENTS, HELDOUT_JUDGMENTS))
-    )
+def test_there_are_at_least_twenty_judged_queries_fifteen_paraphrases_and_thirty_held_out():
+    assert len(JUDGMENTS) >= 20 and len(PARAPHRASE_JUDGMENTS) >= 15
+    assert len(HELDOUT_JUDGMENTS) >= 15 and len(FRESH_JUDGMENTS) >= 15
+    assert len(EVERY) == sum(map(len, (JUDGMENTS, PARAPHRASE_JUDGMENTS, HELDOUT_JUDGMENTS, FRESH_JUDGMENTS)))
 
 
 def test_mean_ndcg_at_5_is_at_least_0_9(library):
@@ -28,19 +29,22 @@ def test_mean_ndcg_at_5_is_at_least_0_9(library):
     assert mean >= 0.9, worst
 
 
-@pytest.mark.parametrize(("judgments", "floor"), [(PARAPHRASE_JUDGMENTS, 0.73), (HELDOUT_JUDGMENTS, 0.63)])
+@pytest.mark.parametrize(
+    ("judgments", "floor"), [(PARAPHRASE_JUDGMENTS, 0.73), (HELDOUT_JUDGMENTS, 0.63), (FRESH_JUDGMENTS, 0.48)]
+)
 def test_paraphrased_and_held_out_queries_do_not_regress(library, judgments, floor):
-    """Floors under today's figures (0.741 and 0.646, docs/ranking.md), not the goal: see the test below."""
+    """Floors under today's figures (0.741, 0.646 and 0.501, docs/ranking.md), not the goal: see the test below."""
     mean, worst = mean_ndcg_at_5(library, judgments)
     assert mean >= floor, worst
 
 
 @pytest.mark.parametrize(
-    ("judgments", "floor", "lift"), [(PARAPHRASE_JUDGMENTS, 0.77, 0.04), (HELDOUT_JUDGMENTS, 0.7, 0.1)]
+    ("judgments", "floor", "lift"),
+    [(PARAPHRASE_JUDGMENTS, 0.77, 0.04), (HELDOUT_JUDGMENTS, 0.7, 0.1), (FRESH_JUDGMENTS, 0.55, 0.05)],
 )
 def test_semantic_reranking_lifts_paraphrases_and_held_out_queries(library, reranked_library, judgments, floor, lift):
-    """Floors under the measured figures (paraphrases 0.823 against 0.741 lexical, held-out 0.761 against 0.646:
-    docs/ranking.md), so a regression shows; the 0.95 goal is the last test below."""
+    """Floors under the measured figures (paraphrases 0.823 against 0.741 lexical, held-out 0.761 against 0.646,
+    fresh 0.577 against 0.501: docs/ranking.md), so a regression shows; the 0.95 goal is the last test below."""
     lexical, _ = mean_ndcg_at_5(library, judgments)
     reranked, worst = mean_ndcg_at_5(reranked_library, judgments)
     assert reranked >= max(floor, lexical + lift), worst
@@ -52,11 +56,10 @@ def test_semantic_reranking_keeps_the_original_queries(reranked_library):
     assert original >= 0.92, worst
 
 
-@pytest.mark.xfail(strict=True, reason="not met: 0.800 lexical, 0.855 reranked on all 57; see docs/ranking.md")
+@pytest.mark.xfail(strict=True, reason="not met: 0.737 lexical, 0.797 reranked on all 72; see docs/ranking.md")
 @pytest.mark.parametrize("ranking", ["library", "reranked_library"])
 def test_mean_ndcg_at_5_on_all_judged_queries_reaches_0_95(request, ranking):
-    every = {**JUDGMENTS, **PARAPHRASE_JUDGMENTS, **HELDOUT_JUDGMENTS}
-    mean, worst = mean_ndcg_at_5(request.getfixturevalue(ranking), every)
+    mean, worst = mean_ndcg_at_5(request.getfixturevalue(ranking), EVERY)
     assert mean >= 0.95, worst
 
 
