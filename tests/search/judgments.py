@@ -506,7 +506,7 @@ LATER_BRIEF_JUDGMENTS: dict[str, list[str]] = {
     ],
 }
 
-# Fresh blind sets (2026-11-26): 15 search needs (5 keyword queries, 5 paraphrases, 5 questions) and 12 brief
+# Fresh blind sets: 15 search needs (5 keyword queries, 5 paraphrases, 5 questions) and 12 brief
 # topics, written and graded from the passages alone by a reader who never saw a search, a brief or the code, and
 # told only which topics were judged already (two keyword queries that repeated original ones were replaced by
 # two more, judged the same way). Written after the held-out sets above had been read query by query,
