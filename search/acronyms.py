@@ -78,9 +78,8 @@ def _mostly_in_capitals(term: str, texts: list[str], analyzer: Analyzer) -> bool
 def spellings(text: str) -> set[str]:
     """The acronyms that runs of the text's words could be written as: their initials ("Terminal High Altitude
     Area Defense": THAAD), a dotted abbreviation's or capitalised word's letters ("U.S. Forces Korea", "US
-    Forces Korea": USFK), each part of a
-    hyphenated word's initial or only the first ("Trans-Pacific": TP or T), and a minor word's ("of", "and")
-    initial or none. A run starts and ends with a word that is not minor."""
+    Forces Korea": USFK), each part of a hyphenated word's initial or only the first ("Trans-Pacific": TP or
+    T), and a minor word's ("of", "and") initial or none. A run starts and ends with a word that is not minor."""
     words = [word.rstrip(".'’-") if not _DOTTED.fullmatch(word) else word for word in _WORD.findall(text)]
     letters = [_letters(word) for word in words]
     found: set[str] = set()
@@ -101,8 +100,8 @@ def _letters(word: str) -> set[str]:
         return {word.replace(".", "").upper()}
     if len(word) > 1 and word.isupper():  # "US", "EU"
         return {word[0], word}
-    parts = [part for part in re.split(r"[-‐–]", word) if part]
-    first = {parts[0][0].upper()} if parts else {""}
+    parts = [part for part in re.split(r"[-‐–]", word) if part]  # a word starts with a letter: never empty
+    first = {parts[0][0].upper()}
     if word.lower() in MINOR_WORDS:
         return first | {""}
     return first | {"".join(part[0] for part in parts).upper()}

@@ -742,8 +742,9 @@ class Library:
         source = state.corpus.sources[passage.source_id]
         tokens = self.analyzer.tokens(passage.text)
         terms = set(parsed.terms) | {expansion.term for expansion in parsed.expansions}
+        written = [token.term for token in tokens] if parsed.expansions else []
         for expansion in parsed.expansions:
-            if written_out([token.term for token in tokens], expansion.long_form):
+            if written_out(written, expansion.long_form):
                 terms.update(expansion.long_form)
         return Hit.cite(
             passage,
