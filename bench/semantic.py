@@ -1,9 +1,9 @@
 """``python -m bench semantic``: does semantic reranking (search.rerank) lift the seed judgments without
 hurting Cranfield, and what does it cost? Needs ``pip install -e ".[semantic,test]"``.
 
-1. Seeds: mean nDCG@5 (graded) on the 25 original, the 17 paraphrase and the 15 held-out queries
-   (tests/search/judgments.py),
-   as ``Library.search(query, limit=5)`` ranks, diverse pages included: lexical, then the BM25 top ``N``
+1. Seeds: mean nDCG@5 (graded) on each set of judged queries (tests/search/judgments.py),
+   as ``Library.search(query, limit=5)`` ranks, diverse pages included: first the most a page of at most
+   two passages per source can score (``best_page``), then lexical, then the BM25 top ``N``
    reranked by ``(1 − w) · score / best + w · cosine`` for each N and w, with three passage texts (the text;
    heading + text; title + heading + text); and dense retrieval over every passage fused with the lexical
    ranking by reciprocal rank fusion (RRF, k = 60).
@@ -37,7 +37,15 @@ from search.evaluate import RANK_DEPTH, evaluate_rankings, index_collection, rea
 from search.library import MAX_LIMIT, Library
 from search.ranking import diversified, rank
 from search.rerank import Reranker, RerankSettings, blend, embedded_text
-from tests.search.judgments import FRESH_JUDGMENTS, HELDOUT_JUDGMENTS, JUDGMENTS, PARAPHRASE_JUDGMENTS, ndcg_at
+from tests.search.judgments import (
+    FRESH_JUDGMENTS,
+    HELDOUT_JUDGMENTS,
+    JUDGMENTS,
+    PARAPHRASE_JUDGMENTS,
+    UNTOUCHED_JUDGMENTS,
+    best_page,
+    ndcg_at,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -47,6 +55,7 @@ SETS = {
     "paraphrases 17": PARAPHRASE_JUDGMENTS,
     "held out 15": HELDOUT_JUDGMENTS,
     "fresh 15": FRESH_JUDGMENTS,
+    "untouched 15": UNTOUCHED_JUDGMENTS,
 }
 RRF_K = 60
 
@@ -92,6 +101,7 @@ def seed_rows(
 
     for name, judgments in SETS.items():
         for query, grades in judgments.items():
+            score("best diverse page (the ceiling)", name, best_page(grades), grades)
             parsed, lexical, _ = library._rank(state, query, max(depths + [MAX_LIMIT]), None, None, None)
             score("lexical (library default)", name, page(lexical[:MAX_LIMIT]), grades)
             for label, text in texts.items():

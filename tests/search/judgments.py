@@ -14,6 +14,16 @@ def ndcg_at(ranked: list[str], grades: dict[str, int], k: int) -> float:
     return dcg / sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
 
 
+def best_page(grades: dict[str, int], k: int = 5, per_source: int = 2) -> list[str]:
+    """The best first page a search may show: the judged passages by grade, at most ``per_source`` of one
+    source (the diverse pages search shows). Its nDCG@k is the most any ranking can score under that rule."""
+    page: list[str] = []
+    for pid in sorted(grades, key=lambda pid: -grades[pid]):
+        if len(page) < k and sum(p.split(":")[0] == pid.split(":")[0] for p in page) < per_source:
+            page.append(pid)
+    return page
+
+
 JUDGMENTS: dict[str, dict[str, int]] = {
     "THAAD deployment": {"002:p6": 2, "002:p7": 2},
     "comfort women": {"002:p8": 2, "003:p7": 2},
@@ -647,4 +657,195 @@ FRESH_BRIEF_JUDGMENTS: dict[str, list[str]] = {
         "Emphasizing offensive military functions can indeed bolster deterrence in many",
     ],
     "Philippines": [],
+}
+
+
+# Untouched blind sets: 15 search needs (5 keyword queries, 5 paraphrases, 5 questions) and 12 brief topics (one,
+# with no on-topic sentence), written and graded the same way as the fresh ones, from the passages alone by a
+# reader who never saw a search, a brief or the code, told only which needs were judged already. Written after
+# the fresh sets' results had been read query by query: only these sets' means have been looked at. Reported,
+# never used for a change.
+UNTOUCHED_JUDGMENTS: dict[str, dict[str, int]] = {
+    # --- short keyword queries ---
+    "anti-China coalition": {
+        "002:p7": 2,
+        "004:p10": 2,
+        "004:p13": 2,
+        "000:p1": 1,
+        "001:p2": 1,
+        "002:p1": 1,
+        "002:p8": 1,
+        "003:p1": 1,
+        "003:p4": 1,
+        "004:p1": 1,
+        "004:p3": 1,
+        "004:p14": 1,
+        "004:p15": 1,
+    },
+    "Ukraine war spillover": {
+        "001:p7": 2,
+        "004:p13": 2,
+        "003:p1": 1,
+    },
+    "denuclearization talks": {
+        "000:p3": 2,
+        "001:p7": 1,
+    },
+    "South China Sea": {
+        "003:p4": 2,
+    },
+    "Lee Trump summit": {
+        "001:p9": 2,
+        "001:p2": 1,
+        "001:p3": 1,
+        "001:p6": 1,
+        "001:p8": 1,
+        "001:p10": 1,
+        "001:p11": 1,
+    },
+    # --- paraphrased needs (vocabulary mostly absent from the passages) ---
+    "Seoul hedging before a possible change of occupant in the White House": {
+        "000:p3": 2,
+        "000:p4": 2,
+        "000:p6": 1,
+        "001:p2": 1,
+    },
+    "Tokyo's postwar limits on sending forces to defend partners being loosened": {
+        "002:p9": 2,
+        "002:p10": 1,
+        "003:p6": 1,
+        "003:p8": 1,
+    },
+    "Biden-era Washington's campaign to bind its two Northeast Asian treaty partners together": {
+        "003:p2": 2,
+        "003:p5": 2,
+        "003:p1": 1,
+        "003:p3": 1,
+        "003:p6": 1,
+        "003:p8": 1,
+        "003:p9": 1,
+        "004:p1": 1,
+    },
+    "non-provocative repel-the-invader military doctrine instead of punishing strikes": {
+        "004:p12": 2,
+        "004:p6": 2,
+        "004:p4": 1,
+        "004:p7": 1,
+        "004:p11": 1,
+    },
+    "Korean wartime memory issues shelved for the sake of defense ties": {
+        "002:p8": 2,
+        "001:p5": 2,
+        "003:p7": 2,
+        "003:p8": 2,
+        "000:p2": 1,
+        "001:p4": 1,
+        "004:p16": 1,
+    },
+    # --- natural-language questions ---
+    "Why is South Korea wary of committing forces if fighting breaks out over Taiwan?": {
+        "001:p9": 2,
+        "001:p8": 1,
+        "001:p11": 1,
+        "003:p4": 1,
+        "004:p11": 1,
+    },
+    "Apart from Taiwan, what does Beijing see as the most likely source of conflict with Washington?": {
+        "004:p14": 2,
+        "004:p15": 1,
+    },
+    "Why might a Seoul government that rushes a deal with Tokyo face trouble at home?": {
+        "003:p8": 2,
+        "000:p4": 1,
+        "003:p7": 1,
+        "004:p16": 1,
+        "004:p17": 1,
+    },
+    "Should the three partners make easing tensions the main goal of their cooperation?": {
+        "004:p17": 2,
+        "004:p12": 2,
+        "004:p1": 1,
+        "004:p4": 1,
+        "004:p5": 1,
+        "004:p7": 1,
+        "004:p8": 1,
+        "004:p15": 1,
+    },
+    "What assurances should Seoul seek if American forces in Korea are given a broader regional mission?": {
+        "001:p10": 2,
+        "001:p8": 1,
+        "001:p9": 1,
+        "001:p11": 1,
+        "003:p4": 1,
+    },
+}
+
+UNTOUCHED_BRIEF_JUDGMENTS: dict[str, list[str]] = {
+    "Ukraine war fallout": [
+        "With both nations seeking to evade sanctions and break isolation",
+        "At a time of growing strategic competition between the U.S.",
+        "China has so far maintained a relative distance from the",
+    ],
+    "China's core interests": [
+        "In light of Taiwan’s deepening resistance to the idea of eventual",
+        "However, its calculation may change if it comes to believe",
+        "The recent call between President Biden and Xi Jinping suggested",
+    ],
+    "containing China": [
+        "U.S. President Joe Biden and Japanese Prime Minister Fumio Kishida",
+        "President Trump’s “America First” approach treats security commitments as transactional",
+        "“As activity increases in the US-Japan alliance and as",
+        "Just as the nature and goal of U.S. Forces Korea",
+        "The ostensible U.S., Japanese, and South Korean reluctance to reaffirm",
+        "Such an interpretation of the trilateral partnership’s intent will likely be",
+        "The three countries should also be alert to the possibility",
+        "U.S.-led “de-risking” risks going beyond simply seeking to reduce",
+        "Even while working together to tackle genuine economic challenges posed by",
+    ],
+    "denuclearization diplomacy": [
+        "The implications of this could be even more severe if",
+        "This partnership complicates U.S.-led denuclearization efforts and raises concerns",
+    ],
+    "energy security": [
+        "Furthermore, a trilateral scheme involving investment in U.S. energy production",
+    ],
+    "Biden's trilateral push": [
+        "Cooperation between South Korea, the U.S. and Japan, which the",
+        "Since Yoon Suk-yeol took office, whose administration is very friendly",
+        "Biden, who visited South Korea 10 days after the Suk-yeol’s inauguration",
+        "Since then, South Korea, the United States and Japan have proceeded",
+        "It took less than two months for the leaders of the",
+        "The U.S. wants military and security cooperation among South Korea, the",
+        "However, the kind of security cooperation between the three countries that",
+        "The United States wants to utilize the military capabilities of South",
+        "The Korea-U.S.-Japan summit, held on the occasion of the NATO",
+        "President Biden emphasized cooperation for the common goal of the three",
+        "In particular, Biden drew attention by using the expression",
+        "We can infer that he has already conceived of a Korea-U.S.-Japan",
+        "Driven by their common perception that North Korea and China posed",
+    ],
+    "US presidential election": [
+        "The implications of this could be even more severe if",
+        "The Yoon administration has not publicly commented on the upcoming U.S.",
+        "Further misuse of defense funds for purposes outside the agreed parameters",
+    ],
+    "Japan's collective self-defense": [
+        "The interim report also states that “the revised Guidelines will detail",
+        "For South Korea, this is a worrisome passage.",
+        # both of this quotation's sentences were judged; the sentence splitter keeps them as one
+        "“This means that, if a crisis occurs on the Korean peninsula",
+    ],
+    "South China Sea": [
+        "It is a completely different matter for South Korea, the",
+    ],
+    "defensive denial strategy": [
+        "They should also pursue a defensive-denial approach to Taiwan contingency planning",
+        "Emphasizing offensive military functions can indeed bolster deterrence in many circumstances",
+    ],
+    "Yoon government domestic risks": [
+        "However, this strategy comes with financial and political risks.",
+        "However, this requires a sophisticated process and domestic support.",
+        "A hasty effort at resolving this could create a political crisis",
+    ],
+    "South Korean nuclear armament": [],
 }
