@@ -37,25 +37,18 @@ from search.evaluate import RANK_DEPTH, evaluate_rankings, index_collection, rea
 from search.library import MAX_LIMIT, Library
 from search.ranking import diversified, rank
 from search.rerank import Reranker, RerankSettings, blend, embedded_text
-from tests.search.judgments import (
-    FRESH_JUDGMENTS,
-    HELDOUT_JUDGMENTS,
-    JUDGMENTS,
-    PARAPHRASE_JUDGMENTS,
-    UNTOUCHED_JUDGMENTS,
-    best_page,
-    ndcg_at,
-)
+from tests.search import judgments as judged
+from tests.search.judgments import best_page, ndcg_at
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 CRANFIELD = ROOT.parent / "shared" / "data" / "cranfield"
 SETS = {
-    "original 25": JUDGMENTS,
-    "paraphrases 17": PARAPHRASE_JUDGMENTS,
-    "held out 15": HELDOUT_JUDGMENTS,
-    "fresh 15": FRESH_JUDGMENTS,
-    "untouched 15": UNTOUCHED_JUDGMENTS,
+    "original 25": judged.JUDGMENTS,
+    "paraphrases 17": judged.PARAPHRASE_JUDGMENTS,
+    "held out 15": judged.HELDOUT_JUDGMENTS,
+    "fresh 15": judged.FRESH_JUDGMENTS,
+    "untouched 15": judged.UNTOUCHED_JUDGMENTS,
 }
 RRF_K = 60
 
