@@ -14,8 +14,7 @@ from tests.search.judgments import (
     ndcg_at,
 )
 
-SETS_JUDGED = (JUDGMENTS, PARAPHRASE_JUDGMENTS, HELDOUT_JUDGMENTS, FRESH_JUDGMENTS, UNTOUCHED_JUDGMENTS)
-EVERY = {query: grades for judgments in SETS_JUDGED for query, grades in judgments.items()}
+EVERY = {query: grades for judgments in SETS.values() for query, grades in judgments.items()}
 
 
 def mean_ndcg_at_5(library, judgments: dict[str, dict[str, int]]) -> tuple[float, list]:
@@ -30,7 +29,7 @@ def mean_ndcg_at_5(library, judgments: dict[str, dict[str, int]]) -> tuple[float
 def test_there_are_at_least_twenty_judged_queries_fifteen_paraphrases_and_thirty_held_out():
     assert len(JUDGMENTS) >= 20 and len(PARAPHRASE_JUDGMENTS) >= 15
     assert len(HELDOUT_JUDGMENTS) >= 15 and len(FRESH_JUDGMENTS) >= 15 and len(UNTOUCHED_JUDGMENTS) >= 15
-    assert len(EVERY) == sum(map(len, SETS_JUDGED))
+    assert len(EVERY) == sum(map(len, SETS.values())) == 87
 
 
 def test_mean_ndcg_at_5_is_at_least_0_9(library):
