@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from search.acronyms import Expansion, with_acronyms
 from search.analyze import Analyzer, count_words
 from search.models import CitedPassage, Passage, Source
+from search.names import Name, names_in, with_names
 from search.sentences import sentence_spans
 from search.vectors import cosine, tfidf
 
@@ -129,7 +130,7 @@ def make_brief(
     """Select, order and cite up to ``sentences`` sentences about the topic from the retrieved passages;
     fewer when fewer are about it (see ``_on_topic``). ``unused``: the topic's words no source uses, named
     when there is no brief; ``expansions``: the long forms of the topic's acronyms, which stand for them."""
-    candidates = _candidates(retrieved, analyzer, idf, expansions)
+    candidates = _candidates(retrieved, analyzer, idf, expansions, _people(topic, retrieved, analyzer))
     wanted = set(topic_terms)
     weight = sum(idf(t) for t in wanted) or 1.0
     for s in candidates:
@@ -237,9 +238,23 @@ def verify_brief(brief: Brief) -> list[str]:
     return problems
 
 
+def _people(topic: str, retrieved: list[Retrieved], analyzer: Analyzer) -> dict[str, list[Name]]:
+    """For each source, the people the topic names whom it also names by part of their name."""
+    texts: dict[str, list[str]] = {}
+    for item in retrieved:
+        texts.setdefault(item.source.source_id, []).append(item.passage.text)
+    return names_in(topic, texts, analyzer)
+
+
 def _candidates(
-    retrieved: list[Retrieved], analyzer: Analyzer, idf, expansions: Sequence[Expansion] = ()
+    retrieved: list[Retrieved],
+    analyzer: Analyzer,
+    idf,
+    expansions: Sequence[Expansion] = (),
+    people: dict[str, list[Name]] | None = None,
 ) -> list[_Sentence]:
+    """The whole sentences of the retrieved passages, each with its terms' tf-idf vector: an acronym's long
+    form counts as the acronym, and a person named by part of their name (``people``) as named in full."""
     seen: dict[str, _Sentence] = {}
     for item in retrieved:
         for start, text in whole_sentences(item.passage.text):
@@ -248,7 +263,9 @@ def _candidates(
                 if all(item.passage.passage_id != i.passage.passage_id for i in [first.item, *first.also_in]):
                     first.also_in.append(item)
                 continue
-            seen[text] = _Sentence(text, item, start, tfidf(with_acronyms(analyzer.terms(text), expansions), idf))
+            names = (people or {}).get(item.source.source_id, [])
+            terms = with_acronyms(with_names(text, analyzer.terms(text), names, analyzer), expansions)
+            seen[text] = _Sentence(text, item, start, tfidf(terms, idf))
     return list(seen.values())
 
 
