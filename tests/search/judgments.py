@@ -849,3 +849,55 @@ UNTOUCHED_BRIEF_JUDGMENTS: dict[str, list[str]] = {
     ],
     "South Korean nuclear armament": [],
 }
+
+# People: 7 brief topics that are people's names, written and judged blind like the sets above, from the passages
+# alone, by a reader told that a person named by part of their name ("President Yoon", "Biden") counts as named.
+# Written to check the rule on short names (search/names.py); its means were read first, then its briefs topic by
+# topic, which is how the rule came to read a surname across all the passages a brief reads ("Donald Trump"),
+# so it is not untouched: docs/ranking.md.
+PEOPLE_BRIEF_JUDGMENTS: dict[str, list[str]] = {
+    "Joe Biden": [
+        "U.S. President Joe Biden and Japanese Prime Minister Fumio Kishida are",
+        "Cooperation between South Korea, the U.S. and Japan, which the United",
+        "Biden, who visited South Korea 10 days after the Suk-yeol’s inauguration,",
+        "President Biden emphasized cooperation for the common goal of the three",
+        "In particular, Biden drew attention by using the expression “trilateral engagement”.",
+        "We can infer that he has already conceived of a Korea-U.S.-Japan",
+        "Driven by their common perception that North Korea and China posed",
+        "The recent call between President Biden and Xi Jinping suggested that",
+    ],
+    "Fumio Kishida": [
+        "U.S. President Joe Biden and Japanese Prime Minister Fumio Kishida are",
+        "Japanese Prime Minister Kishida Fumio’s remarks revealed his intention to use",
+        "Driven by their common perception that North Korea and China posed",
+    ],
+    "Donald Trump": [
+        "The implications of this could be even more severe if there is",
+        "The Yoon administration has not publicly commented on the upcoming",
+        "Further misuse of defense funds for purposes outside the agreed parameters,",
+        "The core issue isn’t simply tariffs, though those are significant.",
+        "It’s the fundamental shift in how the U.S. views its alliances.",
+        "President Trump’s “America First” approach treats security commitments as transactional",
+        "This has created a palpable sense of uncertainty, prompting South Korea",
+        "As Victor Cha, the Korea chair at the Center for Strategic",
+        "South Korea, with one of the largest trade surpluses with the",
+        "Driven by the “Trump risk,” as analyst Choi Eunmi of South Korea’s",
+        "Furthermore, a trilateral scheme involving investment in U.S. energy production",
+        "The Trump administration is signaling a desire to shift the focus",
+        "This would likely involve reducing the conventional forces dedicated to the",
+        "Navigating this delicate balance will be a central challenge for President",
+    ],
+    "Xi Jinping": [
+        "The recent call between President Biden and Xi Jinping suggested that",
+    ],
+    "Victor Cha": [
+        "As Victor Cha, the Korea chair at the Center for Strategic",
+    ],
+    "Kim Kwan-jin": [
+        "In addition, Kim Kwan-jin, then South Korean Defense Minister; Chuck Hagel,",
+        "After the meeting, they said that they had reconfirmed the importance",
+    ],
+    "Yukiko Fukagawa": [
+        "As Yukiko Fukagawa, a professor at Japan’s Waseda University, explains,",
+    ],
+}

@@ -24,6 +24,7 @@ from tests.search.judgments import (
     FRESH_BRIEF_JUDGMENTS,
     HELDOUT_BRIEF_JUDGMENTS,
     LATER_BRIEF_JUDGMENTS,
+    PEOPLE_BRIEF_JUDGMENTS,
     UNTOUCHED_BRIEF_JUDGMENTS,
 )
 from tests.search.test_ingest import JUNK
@@ -247,11 +248,12 @@ def test_brief_precision_on_judged_topics_is_at_least_0_9(judged_briefs):
         (LATER_BRIEF_JUDGMENTS, 0.85, 10),
         (FRESH_BRIEF_JUDGMENTS, 0.65, 20),
         (UNTOUCHED_BRIEF_JUDGMENTS, 0.55, 10),
+        (PEOPLE_BRIEF_JUDGMENTS, 0.9, 16),
     ],
-    ids=["blind", "held-out", "later", "fresh", "untouched"],
+    ids=["blind", "held-out", "later", "fresh", "untouched", "people"],
 )
 def test_brief_precision_on_topics_judged_blind_does_not_regress(library, judgments, floor, least):
-    """Floors under today's figures (0.94, 0.74, 0.91, 0.71 and 0.62, docs/ranking.md). The first held-out topics,
+    """Floors under today's figures (0.94, 0.77, 0.92, 0.71, 0.62 and 0.94, docs/ranking.md). The first held-out topics,
     the fresh and the untouched ones, on which nothing was tuned, are below the 0.9 goal. At least ``least``
     sentences quoted over the topics: precision is not bought with empty briefs."""
     quoted = [(topic, s.text) for topic in judgments for s in library.brief(topic).sentences]
@@ -268,6 +270,7 @@ def test_brief_precision_on_topics_judged_blind_does_not_regress(library, judgme
         LATER_BRIEF_JUDGMENTS,
         FRESH_BRIEF_JUDGMENTS,
         UNTOUCHED_BRIEF_JUDGMENTS,
+        PEOPLE_BRIEF_JUDGMENTS,
     ],
 )
 def test_each_judged_sentence_starts_exactly_one_seed_sentence(library, judgments):
