@@ -7,6 +7,7 @@
     python -m bench ranking                          # the cost of feedback and proximity (bench.ranking)
     python -m bench semantic                         # semantic reranking: quality and cost (bench.semantic)
     python -m bench headlines                        # known-item search on 179 real articles (bench.headlines)
+    python -m bench people                           # briefs about people in 179 real articles (bench.people)
     python -m bench scopes                           # what per-server scopes cost a search (bench.scopes)
     python -m bench claims                           # digest and feed claims/s, PostgreSQL vs SQLite (bench.claims)
 """
@@ -57,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.headlines import main as headlines_main
 
         return headlines_main(argv[1:])
+    if argv[:1] == ["people"]:
+        from bench.people import main as people_main
+
+        return people_main(argv[1:])
     if argv[:1] == ["semantic"]:
         from bench.semantic import main as semantic_main
 
