@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from search.analyze import _CJK, TOKEN_RE, Analyzer
+from search.analyze import HAN_KANA, HANGUL, TOKEN_RE, Analyzer
 
 TITLES = frozenset(
     """
@@ -38,6 +38,7 @@ TITLES = frozenset(
     actor actress singer rapper
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
+_CJK = re.compile(f"[{HANGUL}{HAN_KANA}]")  # Korean, Japanese and Chinese names are not read here
 _WORD = re.compile(rf"(?:{TOKEN_RE.pattern})(?:[-‐‑](?:{TOKEN_RE.pattern}))*")  # hyphens join a word: "Suk-yeol"
 
 
