@@ -74,10 +74,10 @@ def names_in(topic: str, sources: Mapping[str, Iterable[str]], analyzer: Analyze
             if taken & set(range(start, start + size)):
                 continue
             name = tuple(t for word in topic_words[start : start + size] for t in word)
-            own = {source: _short_forms(name, ws) for source, ws in words.items() if _occurrences(name, ws)}
+            own = {source: reading for source, ws in words.items() if (reading := _short_forms(name, ws))}
             if not own:
                 continue  # never written in full
-            parts, titled = _short_forms(name, everywhere)
+            parts, titled = _short_forms(name, everywhere)  # written in full somewhere, so never None
             if not (titled or any(cue for _, cue in own.values())):
                 continue  # nothing shows it is a person's
             taken |= set(range(start, start + size))
@@ -108,10 +108,12 @@ def with_names(text: str, terms: list[str], names: Sequence[Name], analyzer: Ana
     return out
 
 
-def _short_forms(name: tuple[str, ...], words: list[_Word]) -> tuple[frozenset[tuple[str, ...]], bool]:
+def _short_forms(name: tuple[str, ...], words: list[_Word]) -> tuple[frozenset[tuple[str, ...]], bool] | None:
     """The words whose every use in ``words`` is capitalised and alone, and whether a title stands before the
-    name written in full or one of those words."""
+    name written in full or one of those words; None if ``words`` never write the name in full."""
     spans = _occurrences(name, words)
+    if not spans:
+        return None
     inside = _inside(spans)
     uses: dict[tuple[str, ...], list[int]] = {}
     for i, w in enumerate(words):
