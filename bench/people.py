@@ -17,11 +17,9 @@ import json
 import tempfile
 from pathlib import Path
 
+from bench.headlines import DATA, MIN_WORDS
 from search import Library
 from search.brief import DEFAULT_SENTENCES
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction"
-MIN_WORDS = 50
 
 JUDGMENTS: dict[str, list[str]] = {
     "Tim Cook": [
