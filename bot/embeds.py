@@ -15,7 +15,7 @@ from bot.text import moment
 from search.brief import Brief
 from search.digest import Digest
 from search.language import language_name
-from search.markup import escape_markdown, plain_url
+from search.markup import escape_markdown, inline_code, plain_url
 from search.models import Hit, Passage, SearchResult, SourceInfo
 from search.schedule import WEEKDAYS
 from search.store import Feed, Subscription
@@ -31,6 +31,8 @@ MESSAGE_TOTAL = 6000
 CONTENT = 2000
 COLOR = discord.Colour.from_rgb(47, 111, 171)
 SOURCES_PER_PAGE = 8
+META_PART = 120  # characters of an outlet name on a citation line
+LINK_IN_TEXT = 400  # the longest link put in a citation line
 
 
 def clip(text: str, limit: int) -> str:
@@ -48,8 +50,9 @@ def clip(text: str, limit: int) -> str:
 
 
 def title(text: str, limit: int) -> str:
-    """A title or field name from source (or user) text: markdown shown literally, within ``limit``."""
-    return clip(escape_markdown(text), limit)
+    """A title or field name from source (or user) text: markdown shown literally, within ``limit``, never blank
+    (Discord refuses an empty field name)."""
+    return clip(escape_markdown(text), limit) if text.strip() else "Untitled"
 
 
 def embed_length(embed: discord.Embed) -> int:
@@ -81,12 +84,19 @@ def _date(value: object) -> str | None:
 
 
 def _meta(outlet: str | None, published: object, url: str | None, passage_id: str | None = None) -> str:
-    parts = [escape_markdown(p) for p in (outlet, _date(published)) if p]
-    if plain_url(url):
-        parts.append(f"[link]({url})")
+    """The citation line: outlet · date · link · passage id. A link too long to leave room for the excerpt
+    beside it in a field is left out (the source's own embed still has it)."""
+    parts = [escape_markdown(clip(p, META_PART)) for p in (outlet, _date(published)) if p]
+    if link := _link("link", url):
+        parts.append(link)
     if passage_id:
-        parts.append(f"`{passage_id}`")
+        parts.append(inline_code(passage_id))
     return " · ".join(parts)
+
+
+def _link(label: str, url: str | None) -> str | None:
+    """``[label](url)`` for a plain URL short enough to sit in a line of text, else None."""
+    return f"[{label}]({url})" if plain_url(url) and len(url) <= LINK_IN_TEXT else None
 
 
 def search_page(result: SearchResult, page: int, per_page: int, filters: str = "") -> discord.Embed:
@@ -141,7 +151,7 @@ def brief_embed(brief: Brief) -> discord.Embed:
     if not brief.sentences:
         lines = [escape_markdown(brief.message or "Nothing to brief.")]
         if brief.suggestions:
-            lines.append("Try: " + ", ".join(f"`{s}`" for s in brief.suggestions))
+            lines.append("Try: " + ", ".join(map(inline_code, brief.suggestions)))
         embed.description = clip("\n".join(lines), DESCRIPTION)
         return embed
     sentences = [escape_markdown(s.text) + " " + " ".join(f"[{n}]" for n in s.citations) for s in brief.sentences]
@@ -186,7 +196,9 @@ def sources_page(sources: list[SourceInfo], page: int) -> discord.Embed:
         value = f"{s.passages} passages · {s.words:,} words · {language_name(s.language)}"
         value += f" · {detail}" if detail else ""
         embed.add_field(
-            name=title(s.title, FIELD_NAME), value=clip(f"{value}\n`{s.source_id}`", FIELD_VALUE), inline=False
+            name=title(s.title, FIELD_NAME),
+            value=clip(f"{value}\n{inline_code(s.source_id)}", FIELD_VALUE),
+            inline=False,
         )
     embed.set_footer(text=f"Page {page}/{pages} · /source id:<id> for one source")
     return fit([embed])[0]
@@ -202,7 +214,7 @@ def source_embed(info: SourceInfo, summary: Brief) -> discord.Embed:
         ("Published", _date(info.published)),
         ("Language", language_name(info.language)),
         ("Passages", f"{info.passages} ({info.words:,} words)"),
-        ("Link", f"[open]({info.url})" if plain_url(info.url) else None),
+        ("Link", _link("open", info.url)),
     ):
         if value:
             embed.add_field(name=name, value=clip(escape_markdown(value) if name != "Link" else value, FIELD_VALUE))
@@ -275,9 +287,7 @@ def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
         text = " ".join(escape_markdown(s) for s in item.summary)
         if item.also:
             others = ", ".join(
-                f"[{escape_markdown(clip(r.outlet or r.title, 60))}]({r.url})"
-                if plain_url(r.url)
-                else escape_markdown(clip(r.title, 60))
+                _link(escape_markdown(clip(r.outlet or r.title, 60)), r.url) or escape_markdown(clip(r.title, 60))
                 for r in item.also
             )
             text += f"\n\nAlso reported by: {others}"
@@ -313,7 +323,7 @@ def health_embed(
     undated = sum(1 for s in sources if s.published is None)
     embed.description = f"{len(sources)} sources ({undated} undated), {len(feeds)} feed(s)"
     lines = [
-        f"`{s.source_id}` {s.passages} passages · dropped {s.dropped.boilerplate_lines} boilerplate, "
+        f"{inline_code(s.source_id)} {s.passages} passages · dropped {s.dropped.boilerplate_lines} boilerplate, "
         f"{s.dropped.duplicate_lines} duplicate, {s.dropped.tail_lines} trailing"
         + ("" if s.published else " · undated")
         for s in sources

@@ -16,7 +16,7 @@ from discord import app_commands
 
 from bot.replies import UserError, reply
 from search.errors import USER_ERRORS
-from search.markup import without_links
+from search.markup import escape_markdown
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         log.warning("could not read %s: %r", where, error)
         error = UserError("That command could not be read. Try /help.")
     if isinstance(error, ANSWERABLE):  # its message may echo what the user typed
-        text = without_links(str(error.args[0])) if error.args else type(error).__name__
+        text = escape_markdown(str(error.args[0])) if error.args else type(error).__name__
     else:
         error_id = uuid.uuid4().hex[:8]
         log.error("error %s while handling %s", error_id, where, exc_info=error)

@@ -20,7 +20,6 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS, SOS, PM, APC strings
     r"|\x1b[ -/]*[0-~]?"  # any other escape
 )
-_LINK_MARKUP = re.compile(r"([\[\]<>])")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _JSON_ESCAPES = {
     c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -33,9 +32,12 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
 
 
-def without_links(text: str) -> str:
-    """``text`` with its brackets escaped, so that user input a message echoes makes no masked link."""
-    return _LINK_MARKUP.sub(r"\\\1", text)
+def inline_code(text: str) -> str:
+    """``text`` as Discord inline code (an id, a suggested topic), which shows everything in it literally; a text
+    that would end the code span early (a backtick or a line break in it) is escaped as plain text instead."""
+    if not text or any(c in text for c in "`\n\r"):
+        return escape_markdown(text)
+    return f"`{text}`"
 
 
 def terminal_safe(text: str) -> str:

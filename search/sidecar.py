@@ -13,12 +13,12 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictStr, StringConstraints, ValidationError
 
 from search.nesting import check_nesting
 
 MAX_SIDECAR_BYTES = 4 * 1024 * 1024
-_TEXT = Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+_TEXT = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 def _date(value: Any) -> dt.date:

@@ -36,6 +36,7 @@ class IngestCog(commands.Cog, name="Ingest"):
         title = embeds.clip(embeds.escape_markdown(info.title), 200)
         await reply(
             interaction,
-            f"Added “{title}” ({info.passages} passages) as `{info.source_id}`; it is searchable here now.",
+            f"Added “{title}” ({info.passages} passages) as {embeds.inline_code(info.source_id)}; "
+            "it is searchable here now.",
             ephemeral=True,
         )

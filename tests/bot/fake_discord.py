@@ -543,10 +543,10 @@ def message_problems(body: dict) -> list[str]:
         if len(fields) > 25:
             problems.append("more than 25 fields")
         for f in fields:
-            if not f.get("name") or len(f["name"]) > 256:
-                problems.append("field name empty or over 256")
-            if not f.get("value") or len(f["value"]) > 1024:
-                problems.append("field value empty or over 1024")
+            if not (f.get("name") or "").strip() or len(f["name"]) > 256:
+                problems.append("field name blank or over 256")
+            if not (f.get("value") or "").strip() or len(f["value"]) > 1024:
+                problems.append("field value blank or over 1024")
         footer = (embed.get("footer") or {}).get("text") or ""
         author = (embed.get("author") or {}).get("name") or ""
         if len(footer) > 2048:

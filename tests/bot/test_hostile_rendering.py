@@ -1,15 +1,17 @@
 """Source text is shown literally: no masked links or other markdown from it in Discord, no escapes in terminals."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
 
 from bot import embeds
 from bot.cli import main
+from search.brief import Brief
 from search.digest import build_digest
 from search.library import Library
-from search.markup import escape_markdown, plain_url, terminal_safe
+from search.markup import escape_markdown, inline_code, plain_url, terminal_safe
 
 EVIL = "[click](https://evil.example)"
 MASKED_LINK = re.compile(r"(?<!\\)\[(?:[^\]\\]|\\.)*(?<!\\)\]\(")
@@ -118,3 +120,33 @@ def test_library_health_lists_skipped_files_with_names_escaped(library):
     markdown = rendered(embed)
     assert "deep.json: nested deeper than 200 levels" in markdown and "Skipped files" in markdown
     assert_no_link_to_evil(markdown)
+
+
+def test_ids_and_suggestions_holding_backticks_or_links_stay_inert(tmp_path):
+    """A WordPress list's post ids become source ids, and suggestions quote source text: inline code around
+    either must not end early and let a link through."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    posts = [
+        {"id": f"x` {EVIL} `{n}", "title": {"rendered": f"Post {n}"}, "content": {"rendered": f"<p>{BODY}</p>"}}
+        for n in range(2)
+    ]
+    (folder / "wp.json").write_text(json.dumps(posts))
+    library = Library(folder, tmp_path / "data").open()
+    suggested = Brief(topic="t", sentences=[], citations=[], suggestions=[f"alliance` {EVIL} `x", "plain topic"])
+    every = [
+        embeds.search_page(library.search("kestrel exercise"), 1, 5),
+        embeds.sources_page(library.sources(), 1),
+        embeds.brief_embed(library.brief("kestrel exercise")),
+        embeds.health_embed(library.sources(), []),
+        embeds.brief_embed(suggested),
+    ]
+    markdown = rendered(*every)
+    assert markdown.count("\\[click\\]") >= 5 and "`plain topic`" in markdown
+    assert_no_link_to_evil(markdown)
+
+
+def test_inline_code_is_plain_code_unless_it_could_end_early():
+    assert inline_code("000_ddc1e42fb7e28754:p5") == "`000_ddc1e42fb7e28754:p5`"
+    for text in ("a`b", "a\nb", ""):
+        assert "`" not in inline_code(text).replace("\\`", "")

@@ -62,3 +62,11 @@ def test_a_library_with_bad_sidecar_values_serves_every_command(folder, tmp_path
     assert library.search("kestrel").hits
     assert {s.source_id for s in library.sources()} == {"one", "two", "three", "four"}
     assert library.brief("kestrel exercise").sentences
+
+
+def test_blank_values_are_refused_and_values_are_stripped(folder):
+    (folder / "sources.toml").write_text('[one]\ntitle = "   "\noutlet = "Wire"\n[two]\ntitle = "  Two  "\n')
+    loaded = load_directory(folder)
+    assert loaded.sources["one"].title != "   " and loaded.sources["one"].outlet == "Wire"
+    assert loaded.sources["two"].title == "Two"
+    assert [reason.split(":")[0] for name, reason in loaded.skipped if name == "sources.toml"] == ["[one] title"]
