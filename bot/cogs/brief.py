@@ -23,13 +23,17 @@ class BriefCog(commands.Cog, name="Brief"):
     @app_commands.command(name="brief", description="A short briefing; every sentence is a cited quote")
     @app_commands.describe(topic="What the briefing is about, e.g. trilateral")
     async def brief(self, interaction: discord.Interaction, topic: str) -> None:
-        # In a worker thread: a first Korean topic loads the Korean model, which must not stall the event loop.
-        problem = (await asyncio.to_thread(parse_query, topic, self.library.analyzer)).problem
-        if problem:
-            raise UserError(problem)
-        check_cooldown(self.cooldown, interaction, "ask for a brief")
         scope = scope_of(interaction)
-        probe = await in_time(interaction, asyncio.to_thread(self.library.search, topic, limit=1, scope=scope))
+
+        async def first_hit():
+            # In a worker thread: a first Korean topic loads the Korean model, which must not stall the event loop.
+            problem = (await asyncio.to_thread(parse_query, topic, self.library.analyzer)).problem
+            if problem:
+                raise UserError(problem)
+            check_cooldown(self.cooldown, interaction, "ask for a brief")
+            return await asyncio.to_thread(self.library.search, topic, limit=1, scope=scope)
+
+        probe = await in_time(interaction, first_hit())
         if not probe.hits:  # nothing to brief: answer privately, with suggestions
             work = asyncio.to_thread(self.library.brief, topic, scope=scope)
             brief = await in_time(interaction, work, ephemeral=True)

@@ -46,12 +46,15 @@ class LibraryCog(commands.Cog, name="Library"):
         scope = scope_of(interaction)
         if status:
             require_manage_server(interaction)
-            feeds = await self.feeds.followed(scope)
-            sources = await asyncio.to_thread(self.library.sources, scope=scope)
-            health = embeds.health_embed(sources, feeds, self.library.corpus.skipped)
-            await reply(interaction, embed=health, ephemeral=True)
+
+            async def health() -> discord.Embed:
+                feeds = await self.feeds.followed(scope)
+                sources = await asyncio.to_thread(self.library.sources, scope=scope)
+                return embeds.health_embed(sources, feeds, self.library.corpus.skipped)
+
+            await reply(interaction, embed=await in_time(interaction, health(), ephemeral=True), ephemeral=True)
             return
-        await reply(interaction, **await self._page(interaction.user.id, 1, scope))
+        await reply(interaction, **await in_time(interaction, self._page(interaction.user.id, 1, scope)))
 
     async def _page(self, owner: int, page: int, scope: int) -> dict:
         sources = await asyncio.to_thread(self.library.sources, scope=scope)  # once per snapshot: a while after growth
@@ -66,17 +69,19 @@ class LibraryCog(commands.Cog, name="Library"):
     async def turn_page(self, interaction: discord.Interaction, button: LibraryPageButton) -> None:
         if interaction.user.id != button.owner:
             raise UserError("Only the person who listed the library can turn its pages; run /sources yourself.")
-        page = await self._page(button.owner, button.page, scope_of(interaction))
+        page = await in_time(interaction, self._page(button.owner, button.page, scope_of(interaction)))
         await edit(interaction, allowed_mentions=NO_MENTIONS, **page)
 
     @app_commands.command(name="source", description="One source: metadata, summary and link")
     @app_commands.describe(id="The source (start typing its title or id)")
     async def source(self, interaction: discord.Interaction, id: str) -> None:  # noqa: A002 (the option is named id)
         scope = scope_of(interaction)
-        info = await asyncio.to_thread(self.library.source_info, id.strip(), scope=scope)  # unknown: private answer
-        await interaction.response.defer(thinking=True)  # a long source's summary takes a while
-        summary = await asyncio.to_thread(self.library.summary, info.source_id, scope=scope)
-        await reply(interaction, embed=embeds.source_embed(info, summary))
+
+        def read() -> discord.Embed:  # an unknown id: a private answer
+            info = self.library.source_info(id.strip(), scope=scope)
+            return embeds.source_embed(info, self.library.summary(info.source_id, scope=scope))
+
+        await reply(interaction, embed=await in_time(interaction, asyncio.to_thread(read)))  # a long summary: a while
 
     @app_commands.command(name="source-remove", description="Remove a source this server added (Manage Server)")
     @app_commands.describe(id="The source (start typing its title or id)")
@@ -87,7 +92,8 @@ class LibraryCog(commands.Cog, name="Library"):
         source = await in_time(interaction, self.pages.remove(id, scope_of(interaction)), ephemeral=True)
         await reply(
             interaction,
-            f"Removed “{embeds.title(source.display_title, 200)}” (`{source.source_id}`); it is no longer searchable.",
+            f"Removed “{embeds.title(source.display_title, 200)}” ({embeds.inline_code(source.source_id)}); "
+            "it is no longer searchable.",
             ephemeral=True,
         )
 

@@ -126,3 +126,31 @@ async def test_a_user_error_after_a_public_thinking_state_is_answered_privately(
     record = await discord_api.command("search", {"query": "zyzzogeton"})
     assert record.callback_type == 5 and not record.ephemeral  # the public "thinking…"
     assert record.message["flags"] & 64 and "Nothing in the library matches" in text_of(record)
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("source", {"id": "no-such-source"}),
+        ("brief", {"topic": "the of and"}),
+    ],
+)
+async def test_source_and_brief_mistakes_after_a_public_thinking_state_are_private(
+    bot, discord_api, monkeypatch, name, options
+):
+    """Checked after the public "thinking…" state (as when the library is slow): the answer is the asker's."""
+    monkeypatch.setattr(replies, "DEFER_AFTER", 0.0)
+    record = await discord_api.command(name, options)
+    assert record.callback_type == 5 and not record.ephemeral
+    assert record.message["flags"] & 64 and APOLOGY not in text_of(record)
+
+
+async def test_a_slow_library_list_is_acknowledged_first(bot, discord_api, monkeypatch):
+    monkeypatch.setattr(replies, "DEFER_AFTER", 0.0)
+    record = await discord_api.command("sources")
+    assert record.callback_type == 5 and "passages" in text_of(record) and not record.message["flags"] & 64
+
+
+async def test_an_echoed_error_shows_markdown_literally(bot, discord_api):
+    answer = text_of(await discord_api.command("source", {"id": "**bold** ||spoiler|| `code`"}))
+    assert "bold" in answer and not re.search(r"(?<!\\)[*|`]", answer)

@@ -1,12 +1,14 @@
 """Pure rendering, tested at and beyond every Discord limit; plus autocomplete ranking and cooldowns."""
 
+import asyncio
 import datetime as dt
 import difflib
 import random
+import time
 
 import pytest
 
-from bot import embeds
+from bot import autocomplete, embeds
 from bot.autocomplete import rank_sources
 from bot.buttons import library_view, search_view
 from bot.cooldown import Cooldown
@@ -232,3 +234,44 @@ def test_sources_and_source_show_the_language():
     summary = Brief(topic="t", sentences=[], citations=[])
     fields = {f.name: f.value for f in embeds.source_embed(korean, summary).fields}
     assert fields["Language"] == "Korean"
+
+
+def test_a_link_too_long_for_a_citation_line_leaves_the_excerpt_and_passage_id():
+    long_link = hit(1, 10).model_copy(update={"url": "https://example.org/" + "a" * 1000})
+    value = embeds.search_page(SearchResult(query="q", hits=[long_link]), 1, 5).fields[0].value
+    assert value.startswith("**Deterrence**") and value.endswith("`src001:p1`") and "example.org" not in value
+    short_link = embeds.search_page(SearchResult(query="q", hits=[hit(1, 10)]), 1, 5).fields[0].value
+    assert "[link](https://example.org/" in short_link
+
+
+def test_blank_titles_still_make_valid_fields():
+    blank = [info(n, 1).model_copy(update={"title": " \n "}) for n in range(2)]
+    assert embeds.title(" ", 256) == "Untitled"
+    assert valid(embeds.sources_page(blank, 1)) == []
+
+
+async def test_autocomplete_ranks_off_the_event_loop_and_gives_up_in_time(monkeypatch):
+    """Listing and ranking thousands of sources run in a thread; past the deadline there are no choices, and
+    the loop kept ticking meanwhile."""
+
+    class SlowLibrary:
+        def sources(self, scope):
+            time.sleep(0.5)  # the source infos computed again after a change
+            return [info(n, 1) for n in range(50)]
+
+    monkeypatch.setattr(autocomplete, "ANSWER_WITHIN", 0.2)
+    ticks = 0
+
+    async def tick():
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(tick())
+    assert await autocomplete.source_choices(SlowLibrary(), "s1", 0) == []
+    assert ticks >= 10
+    monkeypatch.setattr(autocomplete, "ANSWER_WITHIN", 5.0)
+    choices = await autocomplete.source_choices(SlowLibrary(), "s1", 0)
+    ticker.cancel()
+    assert choices[0].value.startswith("s1")
