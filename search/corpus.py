@@ -89,21 +89,26 @@ def load_directory(directory: Path) -> Corpus:
                 corpus.add(apply_sidecar(source, sidecar.get(source.source_id)), passages)
         except (IngestError, OSError, ValueError) as error:
             log.warning("skipped %s: %s", path.name, error)
-            corpus.skipped.append((path.name, str(error)))
+            corpus.skipped.append((path.name, _reason(error)))
     return corpus
 
 
 def source_files(directory: Path) -> dict[str, tuple[int, int]]:
-    """The supported files of a directory (not recursive, hidden files left out): name -> (size, mtime_ns)."""
+    """The supported files of a directory (not recursive, hidden files left out): name -> (size, mtime_ns). An
+    entry that cannot even be looked at (a loop of symbolic links) is listed as (0, 0), so that reading it
+    fails and its reason is reported."""
     found = {}
     with os.scandir(directory) as entries:
         for entry in entries:
             name = entry.name
             if name[0] == "." or "." + name.rpartition(".")[2].lower() not in SUPPORTED_SUFFIXES:
                 continue
-            if entry.is_file():
-                stat = entry.stat()
-                found[name] = (stat.st_size, stat.st_mtime_ns)
+            try:
+                if entry.is_file():
+                    stat = entry.stat()
+                    found[name] = (stat.st_size, stat.st_mtime_ns)
+            except OSError:
+                found[name] = (0, 0)
     return found
 
 
@@ -119,19 +124,26 @@ class ParsedFile:
 def parse_file(path: Path, known_sha256: str | None = None) -> ParsedFile:
     """Hash a file and, unless the hash is ``known_sha256``, parse it. A file that cannot be read gives no
     sources and its reason in ``state.error``."""
-    stat = path.stat()
     sources: list[tuple[Source, list[Passage]]] | None = []
-    error = None
+    error, size, mtime = None, 0, 0
     try:
+        stat = path.stat()
+        size, mtime = stat.st_size, stat.st_mtime_ns
         data = read_bounded(path, MAX_FILE_BYTES)
         sha256 = hashlib.sha256(data).hexdigest()
         sources = None if sha256 == known_sha256 else parse_bytes(data, path)
     except (IngestError, OSError, ValueError) as failure:
-        sha256, error = "", str(failure)
+        sha256, error = "", _reason(failure)
     except Exception as failure:  # a parser's bug costs this file, never the scan
         log.exception("could not parse %s", path.name)
         sha256, error = "", f"could not be read ({type(failure).__name__})"
-    return ParsedFile(path.name, FileState(stat.st_size, stat.st_mtime_ns, sha256, PIPELINE_VERSION, error), sources)
+    return ParsedFile(path.name, FileState(size, mtime, sha256, PIPELINE_VERSION, error), sources)
+
+
+def _reason(error: Exception) -> str:
+    """Why a file could not be read, in a few words: an operating system's error without the file's path (the
+    list of skipped files is shown in Discord)."""
+    return error.strerror if isinstance(error, OSError) and error.strerror else str(error)
 
 
 def parse_files(paths: list[tuple[Path, str | None]], *, progress: bool = False) -> Iterator[ParsedFile]:

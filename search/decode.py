@@ -27,6 +27,8 @@ _DECLARED = re.compile(
 _SNIFF_BYTES = 4096
 _DETECT_BYTES = 1024 * 1024  # detection is slow; a megabyte is plenty to tell
 _AS_WINDOWS_1252 = frozenset({"latin_1", "iso8859_1", "ascii", "cp1252"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 
 
 class UndecodableError(ValueError):
@@ -73,3 +75,20 @@ def _codec(label: str | None) -> str | None:
     except LookupError:
         return None
     return "cp1252" if name.replace("-", "_") in _AS_WINDOWS_1252 else name
+
+
+def well_formed(text: str) -> str:
+    """``text`` with each lone surrogate (a JSON "\\ud800" escape decodes to one; no encoding can store it)
+    replaced by U+FFFD, as a decoder replaces bytes it cannot read."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def without_surrogate_references(markup: str) -> str:
+    """``markup`` with each numeric character reference to a surrogate ("&#xD800;") made U+FFFD's, which
+    parsers that turn references into text before checking them (feedparser) can read."""
+
+    def replace(match: re.Match) -> str:
+        code = int(match[1], 16) if match[1] else int(match[2])
+        return "&#xFFFD;" if 0xD800 <= code <= 0xDFFF else match[0]
+
+    return _CHARACTER_REFERENCE.sub(replace, markup)

@@ -18,6 +18,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from search.decode import well_formed, without_surrogate_references
 from search.errors import FeedError
 from search.fetch import FetchError, FetchPolicy, check_link, fetch
 from search.ingest import IngestError, RawDocument, from_wordpress, html_fragment_blocks, outlet_from_url
@@ -76,13 +77,13 @@ def parse_feed(text: str) -> list[FeedItem]:
                 (doc,) = from_wordpress(json.dumps(post))
             except IngestError:
                 continue
-            items.append(FeedItem(key=str(post.get("id") or doc.url), url=doc.url, raw=doc))
+            items.append(FeedItem(key=well_formed(str(post.get("id") or doc.url)), url=doc.url, raw=doc))
         if not items:
             raise FeedError("a JSON list without WordPress posts")
         return items
     import feedparser
 
-    parsed = feedparser.parse(text)
+    parsed = feedparser.parse(without_surrogate_references(text))
     if not parsed.entries:
         raise FeedError("no RSS or Atom items found")
     items = []
@@ -227,6 +228,9 @@ class FeedService:
                 source_id = error.existing
             except (FetchError, IngestError) as error:
                 log.warning("feed %s: item %s skipped: %s", feed.url, item.url or item.key, error)
+            except Exception:  # a fault nobody foresaw costs this item this time, never the items after it
+                log.exception("feed %s: item %s failed; it is tried again at the next poll", feed.url, item.key)
+                continue
             await asyncio.to_thread(self.repository.remember_item, feed.id, item.key, source_id)
         now = self.library.clock()
         await asyncio.to_thread(

@@ -137,9 +137,10 @@ def check_link(url: str) -> tuple[str, int]:
     """The link's host and port, or FetchError: not http(s), no host, or a user name or password in it
     (briefbot shows the links it follows and cites to everyone who uses it, so none may hold a secret)."""
     try:
+        url.encode()  # bytes a terminal could not decode arrive as lone surrogates
         parts = urlsplit(url)
         host, port = parts.hostname, parts.port  # a bad host ("[" unclosed) or port raises here
-    except ValueError:
+    except ValueError:  # UnicodeEncodeError too
         raise FetchError("that is not a valid link") from None
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"only http and https links can be fetched, not {parts.scheme or 'that'}")

@@ -20,7 +20,10 @@ def read_bounded(path: Path, max_bytes: int, *, root: Path | None = None) -> byt
     """The bytes of ``path``, which must resolve inside ``root`` (default: its own folder) and hold at most
     ``max_bytes``. Raises IngestError (a short reason) or OSError."""
     path = Path(path)
-    real = path.resolve(strict=True)
+    try:
+        real = path.resolve(strict=True)
+    except RuntimeError:  # how Python before 3.13 reports a loop of symbolic links
+        raise IngestError("Too many levels of symbolic links") from None
     if not real.is_relative_to(Path(root or path.parent).resolve()):
         raise IngestError("a link to a file outside the sources folder")
     fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))

@@ -18,6 +18,7 @@ import lxml.html
 
 from search.analyze import count_words
 from search.clean import is_boilerplate
+from search.decode import well_formed
 from search.nesting import check_nesting
 
 # trafilatura warns "discarding data: None" of each page it finds no article in; the IngestError says so
@@ -83,6 +84,14 @@ class RawDocument:
     outlet: str | None = None
     published: dt.date | None = None
     kinds: list[str] | None = None  # per line, where the format marks it: "heading", "item" or "paragraph"
+
+    def __post_init__(self) -> None:
+        """Every text well formed, whatever the format let through (JSON can carry lone surrogates), so it can be
+        stored, indexed and shown."""
+        self.lines = [well_formed(line) for line in self.lines]
+        for name in ("key", "title", "url", "author", "outlet"):
+            if (value := getattr(self, name)) is not None:
+                setattr(self, name, well_formed(value))
 
 
 def read_documents(text: str, *, suffix: str = "", url: str | None = None) -> list[RawDocument]:

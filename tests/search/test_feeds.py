@@ -191,3 +191,35 @@ def test_removing_a_feed_number_no_column_holds_is_no_such_feed(state_target):
     feed = feeds.add("https://example.org/rss", None, NOW)
     assert [feeds.remove(n) for n in (10**23, 2**63, -(2**63) - 1, 0)] == [False] * 4
     assert [f.id for f in feeds.all()] == [feed.id] and feeds.remove(feed.id)
+
+
+async def test_lone_surrogates_in_feed_items_are_replaced_not_fatal(library, site, service):
+    """JSON may escape a lone surrogate ("\\ud800") and RSS may reference one ("&#xD800;"): no encoding can
+    store either, so each becomes U+FFFD and the item is indexed like any other."""
+    post = {"id": "1\ud800", "title": {"rendered": "Gannet \ud800"}, "content": {"rendered": f"<p>{BODY}</p>"}}
+    site.serve("/wp", json.dumps([post]).replace("kestrel", "gannet"), "application/json")
+    site.serve("/rss", rss(["petrel"]).replace("Story petrel", "Story &#xD800; &#55296; petrel"), "application/rss+xml")
+    await start_site(site)
+    assert (await service.follow(site.url("/wp"), None)).new == 1
+    assert (await service.follow(site.url("/rss"), None)).new == 1
+    assert library.search("gannet").hits[0].title == "Gannet \ufffd"
+    assert library.search("petrel").hits[0].title == "Story \ufffd \ufffd petrel"
+
+
+async def test_an_item_failing_unexpectedly_does_not_stop_the_items_after_it(library, feeds, service, monkeypatch):
+    from search import feeds as feeds_module
+
+    add_raw = feeds_module.add_raw
+
+    def flaky(library, raw, *args, **kwargs):
+        if raw.title == "Story kestrel":
+            raise RuntimeError("a parser's bug")
+        return add_raw(library, raw, *args, **kwargs)
+
+    monkeypatch.setattr(feeds_module, "add_raw", flaky)
+    result = await service.follow(feeds.url("/rss"), None)
+    assert result.new == 1 and library.search("osprey").hits and not library.search("kestrel").hits
+    monkeypatch.setattr(feeds_module, "add_raw", add_raw)
+    feeds.state["rss"] = ["kestrel", "osprey", "shrike"]
+    (again,) = await poll_at(service, NOW + HOUR)
+    assert again.new == 2 and library.search("kestrel").hits  # tried again, not forgotten

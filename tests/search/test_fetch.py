@@ -108,6 +108,7 @@ async def test_bad_urls(server):
         ("http://no-such-host.invalid/", "host"),
         ("http://[bad/page", "not a valid link"),
         ("http://127.0.0.1:99999/page", "not a valid link"),
+        ("http://exa\udcffmple.org/page", "not a valid link"),  # a byte the terminal could not decode
         (server.url("/page").replace("//", "//alice:hunter2@"), "leave the user name and password out"),
         (server.url("/page").replace("//", "//token@"), "leave the user name and password out"),
     ):

@@ -3,6 +3,7 @@
 import contextlib
 import datetime as dt
 import ipaddress
+import json
 import os
 import tracemalloc
 
@@ -227,3 +228,29 @@ def test_a_page_of_only_menus_and_links_is_skipped_with_its_reason(folder):
     loaded = load_directory(folder)
     assert sorted(loaded.sources) == ["article", "good"] and "kestrel" in loaded.sources["article"].text
     assert loaded.skipped == [("menu.html", "no article text found in the HTML, only menus, links or headlines")]
+
+
+def test_a_loop_of_symbolic_links_is_skipped_with_its_reason_and_no_path(tmp_path, folder):
+    (folder / "a.txt").symlink_to("b.txt")
+    (folder / "b.txt").symlink_to("a.txt")
+    loaded = load_directory(folder)
+    assert list(loaded.sources) == ["good"]
+    assert dict(loaded.skipped) == {
+        "a.txt": "Too many levels of symbolic links",
+        "b.txt": "Too many levels of symbolic links",
+    }
+    library = Library(folder, tmp_path / "data").open()
+    assert library.search("kestrel").hits and {name for name, _ in library.corpus.skipped} == {"a.txt", "b.txt"}
+    assert all(str(tmp_path) not in reason for _, reason in library.corpus.skipped)
+
+
+def test_lone_surrogates_in_a_json_file_are_replaced_and_the_library_serves(tmp_path, folder):
+    posts = [
+        {"id": f"{n}\ud800", "title": {"rendered": "Bad \ud800"}, "content": {"rendered": f"<p>{ARTICLE}</p>"}}
+        for n in range(2)
+    ]
+    (folder / "wp.json").write_text(json.dumps(posts))
+    library = Library(folder, tmp_path / "data").open()
+    hit = library.search("kestrel exercise", sources=["wp-0\ufffd"]).hits[0]
+    assert hit.title == "Bad \ufffd"
+    assert Library(folder, tmp_path / "data").open().search("kestrel").hits  # stored and read back
