@@ -49,6 +49,7 @@ _BLOCK_TAGS = (
     "figcaption",
     "hr",
 )
+_NOT_TEXT_TAGS = ("script", "style", "noscript", "template")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TRAFILATURA_BLOCKS = frozenset({"head", "p", "item", "quote", "code", "row", "list", "table"})
 _TRAFILATURA_KINDS = {"head": "heading", "item": "item"}
@@ -65,6 +66,9 @@ _SITE_NAME_MAX_WORDS = 4
 TITLE_MAX_WORDS = 30
 _KIND_MARK = re.compile("\ue000(\\w+)\ue000")  # private-use marks, removed again
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_FRONT_MATTER = re.compile(r"---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+FRONT_MATTER_MAX_CHARS = 20_000  # more is not metadata; YAML that large is not read
+_WEB = re.compile(r"https?://", re.IGNORECASE)
 _JSON_SNIFF = re.compile(r'\{\s*"|\[\s*\{')
 _HTML_SNIFF = re.compile(r"<(?:!doctype|html|head|body|article|div|p)\b", re.IGNORECASE)
 
@@ -222,15 +226,60 @@ def _extracted_blocks(element) -> list[tuple[str, str]]:
 
 
 def from_markdown(text: str) -> RawDocument:
-    """Markdown: rendered to HTML, then read like an HTML fragment; a leading ``# Title`` is the title."""
-    title = None
-    first = text.lstrip().splitlines()[0]
-    if first.startswith("# "):
-        title = first[2:].strip() or None
+    """Markdown: rendered to HTML, then read like an HTML fragment. The title, author, date and link come from
+    YAML front matter (as Jekyll, Hugo and Obsidian write it), else a leading ``# Title`` is the title (as
+    text: "The **US** pact" is "The US pact")."""
+    meta, text = _front_matter(text)
     from markdown_it import MarkdownIt  # imported when needed (see above)
 
     lines, kinds = html_fragment_blocks(MarkdownIt().render(text))
-    return RawDocument(lines=lines, kinds=kinds, format="markdown", title=title)
+    title = _meta_text(meta.get("title"))
+    if title is None and lines and kinds[0] == "heading" and text.lstrip().startswith("# "):
+        title = lines[0]
+    url = next(
+        (u for key in ("canonical_url", "url", "link") if (u := _meta_text(meta.get(key))) and _WEB.match(u)), None
+    )
+    published = next((d for key in ("date", "published") if (d := _meta_date(meta.get(key)))), None)
+    return RawDocument(
+        lines=lines,
+        kinds=kinds,
+        format="markdown",
+        title=title,
+        url=url,
+        author=_meta_text(meta.get("author") or meta.get("authors")),
+        outlet=outlet_from_url(url),
+        published=published,
+    )
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    """The YAML front matter's fields (empty when there is none, or it is not a readable mapping), and the text
+    after it."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    import yaml  # imported when needed, as markdown-it
+
+    try:
+        fields = yaml.safe_load(match[1]) if len(match[1]) <= FRONT_MATTER_MAX_CHARS else None
+    except (yaml.YAMLError, RecursionError):
+        fields = None
+    return (fields if isinstance(fields, dict) else {}), text[match.end() :]
+
+
+def _meta_text(value: object) -> str | None:
+    """A front-matter value as one line of text: a list of names is joined ("A, B"), anything else left out."""
+    if isinstance(value, list):
+        value = ", ".join(item for item in value if isinstance(item, str))
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None
+
+
+def _meta_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else _date(value)
 
 
 def html_fragment_blocks(fragment: str) -> tuple[list[str], list[str]]:
@@ -240,6 +289,8 @@ def html_fragment_blocks(fragment: str) -> tuple[list[str], list[str]]:
     if not fragment.strip():
         return [], []
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for element in list(root.iter(*_NOT_TEXT_TAGS)):  # code and styles a post embeds are not its text
+        element.drop_tree()
     for element in root.iter(*_BLOCK_TAGS):
         kind = "heading" if element.tag in _HEADING_TAGS else "item" if element.tag == "li" else "paragraph"
         element.text = f"\ue000{kind}\ue000" + (element.text or "")

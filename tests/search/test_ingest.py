@@ -305,3 +305,46 @@ def test_a_copyright_year_alone_gives_no_date(extra, published):
     )
     (doc,) = read_documents(page, suffix=".html")
     assert doc.published == published
+
+
+MARKDOWN_BODY = (
+    "The trilateral summit at Camp David set out a new framework for cooperation among the three allies. "
+    "The leaders agreed to hold annual meetings and to share missile warning data in real time. "
+)
+
+
+def test_markdown_front_matter_states_title_author_date_and_link():
+    text = (
+        '---\ntitle: "Camp David: a new framework"\ndate: 2023-08-18\nauthor: [Jane Doe, Kim Min-ji]\n'
+        "canonical_url: https://blog.example.org/camp-david/\ntags: [summit]\n---\n\n" + MARKDOWN_BODY
+    )
+    (doc,) = read_documents(text, suffix=".md")
+    assert doc.title == "Camp David: a new framework" and doc.author == "Jane Doe, Kim Min-ji"
+    assert doc.published == dt.date(2023, 8, 18) and doc.url == "https://blog.example.org/camp-david/"
+    assert doc.outlet == "blog.example.org" and not any("title:" in line or "---" in line for line in doc.lines)
+
+
+@pytest.mark.parametrize(
+    "front", ["---\ntitle: [unclosed\n---\n", "---\n- a list\n---\n", "---\n" + "[" * 5000 + "\n---\n"]
+)
+def test_unreadable_front_matter_is_left_out_and_the_text_read(front):
+    (doc,) = read_documents(front + "# Summit\n\n" + MARKDOWN_BODY, suffix=".md")
+    assert doc.title == "Summit" and doc.author is None and "framework" in " ".join(doc.lines)
+    assert not any("---" in line for line in doc.lines)
+
+
+def test_a_markdown_title_is_its_text_not_its_markup():
+    (doc,) = read_documents("# The **US** [pact](http://evil.example) &amp; more\n\n" + MARKDOWN_BODY, suffix=".md")
+    assert doc.title == "The US pact & more"
+
+
+@pytest.mark.parametrize("suffix", [".json", ".md"])
+def test_scripts_and_styles_a_post_embeds_are_not_its_text(suffix):
+    code = '<script type="application/ld+json">{"headline": "x"}</script><style>.wp-block{margin:0}</style>'
+    if suffix == ".json":
+        text = json.dumps([{"title": {"rendered": "Post"}, "content": {"rendered": f"{code}<p>{MARKDOWN_BODY}</p>"}}])
+    else:
+        text = f"# Post\n\n{code}\n\n{MARKDOWN_BODY}"
+    (doc,) = read_documents(text, suffix=suffix)
+    joined = " ".join(doc.lines)
+    assert "framework" in joined and "headline" not in joined and "margin" not in joined
