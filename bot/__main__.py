@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -27,7 +28,9 @@ REJECTED_TOKEN = (
 UNREACHABLE = "briefbot: could not reach Discord; check the network and try again"
 
 
-def main() -> int:
+def main(*, seeds_dir: Path | None = None, data_dir: Path | None = None) -> int:
+    """Run the bot until it is stopped; ``seeds_dir`` and ``data_dir`` (``briefbot run --seeds --data``) win
+    over the settings."""
     settings = load_settings()
     if settings is None:
         return 2
@@ -40,7 +43,9 @@ def main() -> int:
     from bot.settings import open_services
 
     try:
-        services = open_services(settings, progress=True, reranker=settings.reranker())
+        services = open_services(
+            settings, seeds_dir=seeds_dir, data_dir=data_dir, progress=True, reranker=settings.reranker()
+        )
     except (FileNotFoundError, DataDirError, StoreUnavailableError) as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1

@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    commands.add_parser("run", parents=[common], help="start the Discord bot (needs DISCORD_TOKEN)")
     index = commands.add_parser("index", parents=[common], help="parse new or changed files and update the index")
     index.add_argument("--rebuild", action="store_true", help="rebuild the index from the stored texts")
 
@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run":
         from bot.__main__ import main as run_bot
 
-        return run_bot()
+        return run_bot(seeds_dir=args.seeds, data_dir=args.data)
     settings = load_settings()
     if settings is None:
         return 2

@@ -59,6 +59,8 @@ class PollResult:
 def parse_feed(text: str) -> list[FeedItem]:
     """Items of an RSS/Atom document or a WordPress REST list, newest first as the feed gives them."""
     head = text.lstrip()[:1]
+    if not head:
+        raise FeedError("the feed is empty")
     if head in "[{":
         check_nesting(text, FeedError)
         try:

@@ -358,3 +358,22 @@ def test_rerank_on_makes_every_cli_search_rerank(cli, monkeypatch, rerank, comma
     if command == "search":  # reranked scores are blends of a normalised score and a cosine: 0-1; BM25's are not
         scores = [hit["score"] for hit in json.loads(out)["hits"]]
         assert scores and all(0 <= score <= 1 for score in scores) == reranked
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_run_takes_the_sources_and_data_directories_given(tmp_path, monkeypatch, where):
+    """``briefbot run --seeds S --data D`` opens the library there, not the settings' folders."""
+    import bot.__main__ as entry
+
+    opened = []
+
+    async def serve(client, token):
+        opened.append(client.services.library.data_dir)
+        return 0
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", "not-used")
+    monkeypatch.setattr(entry, "run", serve)
+    paths = ["--seeds", str(SEEDS), "--data", str(tmp_path / "given")]
+    assert cli_main([*paths, "run"] if where == "before" else ["run", *paths]) == 0
+    assert opened == [tmp_path / "given"] and (tmp_path / "given").is_dir() and not (tmp_path / ".briefbot").exists()

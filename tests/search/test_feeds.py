@@ -167,7 +167,9 @@ async def test_a_feed_link_with_a_password_is_refused_before_it_is_stored_or_fet
 def test_parse_feed_rejects_garbage():
     unterminated = "<?xml version='1.0'?><rss><channel><title>x</title><item><title>unterminated"
     linkless = "<rss><channel><item><title>A</title><description>No link.</description></item></channel></rss>"
-    for text in ("", "garbage \x00\x01", "[1, 2, 3]", '{"a": 1}', unterminated, linkless):
+    with pytest.raises(FeedError, match="empty"):
+        parse_feed(" \n")
+    for text in ("garbage \x00\x01", "[1, 2, 3]", '{"a": 1}', unterminated, linkless):
         with pytest.raises(FeedError):
             parse_feed(text)
 
