@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from bot import text
 from bot.settings import Settings, load_settings, open_services
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
+from search.datadir import ReadOnlyError
 from search.errors import USER_ERRORS, InvalidInputError
 from search.evaluate import evaluate_collection
 from search.export import export_to_file, write_export
@@ -278,11 +279,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if every and _writes(args):
         raise InvalidInputError("--all-servers only reads; give --server GUILD_ID to act as a server.")
     if args.command == "index":
+        if library.read_only:  # it was served as it is: nothing new could be indexed or saved
+            raise ReadOnlyError(library.data_dir)
         library.save_index()
         manifest = library.index.manifest()
         summary = {
             "sources": len(library.corpus.sources),
-            "passages": manifest["documents"],
+            "passages": len(library.corpus.passages),  # live ones: removed sources' wait for compaction
             "terms": manifest["terms"],
             "skipped": [{"file": name, "reason": reason} for name, reason in library.corpus.skipped],
             "index": str(library.index_dir),

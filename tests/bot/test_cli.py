@@ -377,3 +377,18 @@ def test_run_takes_the_sources_and_data_directories_given(tmp_path, monkeypatch,
     paths = ["--seeds", str(SEEDS), "--data", str(tmp_path / "given")]
     assert cli_main([*paths, "run"] if where == "before" else ["run", *paths]) == 0
     assert opened == [tmp_path / "given"] and (tmp_path / "given").is_dir() and not (tmp_path / ".briefbot").exists()
+
+
+def test_index_counts_the_passages_left_after_a_file_is_removed(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    paths = ["--seeds", str(seeds), "--data", str(tmp_path / "data"), "--json"]
+    assert cli_main(["index", *paths]) == 0
+    first = json.loads(capsys.readouterr().out)
+    removed = sorted(seeds.iterdir())[0]
+    removed.unlink()
+    assert cli_main(["index", *paths]) == 0
+    after = json.loads(capsys.readouterr().out)
+    assert cli_main(["sources", *paths]) == 0
+    listed = json.loads(capsys.readouterr().out)["sources"]
+    assert after["passages"] == sum(s["passages"] for s in listed) < first["passages"]

@@ -103,7 +103,7 @@ def test_a_read_only_data_directory_serves_searches_and_refuses_changes(data):
         found = briefbot("search", "kestrel", "--json")
         assert found.returncode == 0 and '"Kestrel"' in found.stdout and "Traceback" not in found.stderr
         assert found.stderr.count("read-only") == 1
-        for argv in (["feed", "add", "https://news.example/other"], ["feed", "remove", "1"]):
+        for argv in (["feed", "add", "https://news.example/other"], ["feed", "remove", "1"], ["index"]):
             refused = briefbot(*argv)
             assert refused.returncode == 1 and "Traceback" not in refused.stderr
             assert refused.stderr.strip().splitlines()[-1].startswith("briefbot: The data directory")
