@@ -149,9 +149,12 @@ async def ingest_url(
 
 
 def extract_page(page: Fetched, scope: int = OPERATOR) -> tuple[Source, list[Passage], str]:
-    """A fetched page's article, cleaned and split (trafilatura, pypdf): CPU work, never on the event loop."""
+    """A fetched page's article, cleaned and split (trafilatura, pypdf): CPU work, never on the event loop. A
+    WordPress list of several posts is refused: it is a feed."""
     if page.content_type == PDF_TYPE or is_pdf(page.body):
         raw = from_pdf(page.body, name=page.url)
     else:
-        (raw, *_) = read_documents(page.text, suffix=_suffix(page.content_type), url=page.url)
+        raw, *more = read_documents(page.text, suffix=_suffix(page.content_type), url=page.url)
+        if more:
+            raise IngestError(f"that link is a list of {len(more) + 1} posts; follow it as a feed to add them all")
     return build_web_source(raw, page.url, scope)

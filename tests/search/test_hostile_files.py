@@ -254,3 +254,17 @@ def test_lone_surrogates_in_a_json_file_are_replaced_and_the_library_serves(tmp_
     hit = library.search("kestrel exercise", sources=["wp-0\ufffd"]).hits[0]
     assert hit.title == "Bad \ufffd"
     assert Library(folder, tmp_path / "data").open().search("kestrel").hits  # stored and read back
+
+
+async def test_a_link_to_a_list_of_posts_is_refused_as_a_feed_and_one_post_is_added(site, tmp_path):
+    post = {"title": {"rendered": "Kestrel"}, "content": {"rendered": f"<p>{ARTICLE}</p>"}}
+    site.serve("/posts", json.dumps([{**post, "id": n} for n in range(3)]), "application/json")
+    site.serve("/posts/1", json.dumps({**post, "id": 1}), "application/json")
+    await start_site(site)
+    library = Library(tmp_path / "seeds", tmp_path / "data")
+    (tmp_path / "seeds").mkdir()
+    library.open()
+    with pytest.raises(IngestError, match="list of 3 posts; follow it as a feed"):
+        await ingest_url(library, site.url("/posts"), LOCAL)
+    assert not library.search("kestrel").hits
+    assert (await ingest_url(library, site.url("/posts/1"), LOCAL)).title == "Kestrel"
