@@ -26,7 +26,7 @@ from bot import text
 from bot.settings import Settings, load_settings, open_services
 from search.brief import DEFAULT_SENTENCES, MAX_SENTENCES
 from search.datadir import ReadOnlyError
-from search.errors import USER_ERRORS, InvalidInputError
+from search.errors import USER_ERRORS
 from search.evaluate import evaluate_collection
 from search.export import export_to_file, write_export
 from search.files import decode_text
@@ -212,9 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     for name, default in (("json", False), ("seeds", None), ("data", None), ("server", None), ("all_servers", False)):
         vars(args).setdefault(name, default)
+    if problem := _argument_problem(args):
+        parser.error(problem)  # usage and exit code 2, as for any other bad argument
     if args.command == "run":
         from bot.__main__ import main as run_bot
 
@@ -271,13 +274,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     )
     library = services.library
     server = args.server if args.server is not None else settings.briefbot_server
-    every = args.all_servers
-    if every and args.server is not None:
-        raise InvalidInputError("Give --server or --all-servers, not both.")
     args.owner = server or OPERATOR  # who adds and removes
-    args.scope = ALL_SERVERS if every else args.owner  # whose sources are read
-    if every and _writes(args):
-        raise InvalidInputError("--all-servers only reads; give --server GUILD_ID to act as a server.")
+    args.scope = ALL_SERVERS if args.all_servers else args.owner  # whose sources are read
     if args.command == "index":
         if library.read_only:  # it was served as it is: nothing new could be indexed or saved
             raise ReadOnlyError(library.data_dir)
@@ -332,8 +330,6 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         digest = asyncio.run(services.digests.preview(args.topics, since=args.since, scope=args.scope))
         return _emit(args, digest, text.digest_text(digest))
     if args.command == "source" and args.removed_id is not None:
-        if args.source_id != "remove":
-            raise InvalidInputError("Give one source id, or `source remove ID` to remove an added source.")
         source = asyncio.run(services.pages.remove(args.removed_id, args.owner))
         return _emit(args, {"removed": source.source_id}, f"Removed {source.source_id}: {source.display_title}")
     if args.command == "export":
@@ -387,6 +383,17 @@ def _grow(args: argparse.Namespace, services: Services) -> int:
         return _emit(args, {"removed": args.id}, f"Stopped following feed #{args.id}")
     feeds = asyncio.run(services.feeds.followed(args.scope))
     return _emit(args, {"feeds": _feeds_json(feeds)}, text.feeds_text(feeds))
+
+
+def _argument_problem(args: argparse.Namespace) -> str | None:
+    """What argparse cannot check: options that exclude each other, and the two forms of ``source``."""
+    if args.all_servers and args.server is not None:
+        return "give --server or --all-servers, not both"
+    if args.all_servers and _writes(args):
+        return "--all-servers only reads; give --server GUILD_ID to act as a server"
+    if args.command == "source" and args.removed_id is not None and args.source_id != "remove":
+        return "give one source id, or `source remove ID` to remove an added source"
+    return None
 
 
 def _writes(args: argparse.Namespace) -> bool:

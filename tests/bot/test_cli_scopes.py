@@ -73,7 +73,11 @@ async def test_removing_a_source_survives_a_restart_and_seeds_are_refused(cli, p
     code, _, err = await run("--server", B, "source", "remove", added)
     assert code == 1 and "No source with id" in err
     code, _, err = await run("--all-servers", "source", "remove", added)
-    assert code == 1 and "only reads" in err
+    assert code == 2 and "only reads" in err and "usage:" in err  # a bad combination of arguments
+    code, _, err = await run("--all-servers", "search", "x", "--server", A)
+    assert code == 2 and "not both" in err
+    code, _, err = await run("source", "one", "two")
+    assert code == 2 and "source remove ID" in err
     seed = json.loads((await run("sources", "--json"))[1])["sources"][0]["source_id"]
     code, _, err = await run("source", "remove", seed)
     assert code == 1 and "seed folder" in err
