@@ -63,6 +63,14 @@ def _moment(value: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def _path(value: str) -> Path:
+    """A file or directory argument; an empty one (``--data ""``, an unset shell variable) would mean the
+    current directory without saying so."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return Path(value)
+
+
 def _limit(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_LIMIT}")
@@ -120,10 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON instead of text")
     common.add_argument(
-        "--seeds", type=Path, metavar="DIR", default=argparse.SUPPRESS, help="sources directory (env SEEDS_DIR)"
+        "--seeds", type=_path, metavar="DIR", default=argparse.SUPPRESS, help="sources directory (env SEEDS_DIR)"
     )
     common.add_argument(
-        "--data", type=Path, metavar="DIR", default=argparse.SUPPRESS, help="data directory (env DATA_DIR)"
+        "--data", type=_path, metavar="DIR", default=argparse.SUPPRESS, help="data directory (env DATA_DIR)"
     )
     whose = common.add_mutually_exclusive_group()
     whose.add_argument(
@@ -197,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("removed_id", nargs="?", help=argparse.SUPPRESS)
 
     export = commands.add_parser("export", parents=[common], help="the whole library as JSON Lines")
-    export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    export.add_argument("--out", type=_path, metavar="FILE", help="write to FILE (atomically) instead of stdout")
 
     evaluation = commands.add_parser("eval", parents=[common], help="score the engine on a SMART test collection")
     evaluation.add_argument("--docs", type=_text_file, required=True, metavar="FILE", help="documents (.I/.T/.W)")
@@ -235,7 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = _failure_text(error)
         print(terminal_safe(f"briefbot: {reason}"), file=sys.stderr)
         if args.json:  # a tool reading stdout gets the reason too
-            print(terminal_json({"error": reason}))
+            try:
+                print(terminal_json({"error": reason}), flush=True)
+            except OSError:  # stdout itself failed (a full disk): the reason is on stderr
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - as above
         return 1
 
 

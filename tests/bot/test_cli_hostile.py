@@ -4,6 +4,9 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import discord
 import pytest
@@ -159,3 +162,24 @@ def test_eval_on_files_that_hold_nothing_to_score_fails_in_one_line(cli, collect
     argv = {"--docs": "docs", "--queries": "qry", "--qrels": "qrels", **files}
     code, out, err = cli("eval", *[part for pair in argv.items() for part in pair], "--json")
     assert (code, json.loads(out), err.strip()) == (1, {"error": problem}, f"briefbot: {problem}")
+
+
+@pytest.mark.parametrize("option", ["--data", "--seeds"])
+def test_an_empty_directory_option_is_a_bad_argument_not_the_current_directory(cli, tmp_path, option):
+    code, out, err = cli("search", "THAAD", option, "")
+    assert code == 2 and "must not be empty" in err and out == ""
+    assert not (tmp_path / "corpus.sqlite3").exists() and not (tmp_path / "index").exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_stdout_is_one_line_on_stderr(tmp_path):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "sources", "--json", "--seeds", str(SEEDS), "--data", str(tmp_path)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "briefbot: No space left on device"
