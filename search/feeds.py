@@ -27,7 +27,7 @@ from search.nesting import check_nesting
 from search.scopes import ALL_SERVERS, OPERATOR
 from search.shards import ShardSet
 from search.store import DuplicateError, Feed
-from search.web import add_raw, ingest_url
+from search.web import add_raw, canonical_url, ingest_url
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,10 @@ class FeedService:
         current items; if the first poll fails, unfollow and raise FeedError."""
         url = url.strip()
         check_link(url)  # nothing stored that could not be fetched, or would show a password
+        same = canonical_url(url)  # "HTTP://Host/feed#top" is the feed "http://host/feed" is
+        followed = await asyncio.to_thread(self.repository.all, scope)
+        if known := next((feed for feed in followed if canonical_url(feed.url) == same), None):
+            raise DuplicateError("that feed is already followed", known.url)
         now = self.library.clock()  # the first poll is made here, so no other poller takes it meanwhile
         feed = await asyncio.to_thread(self.repository.add, url, added_by, now, scope, now + POLL_LEASE)
         try:

@@ -12,7 +12,7 @@ from search.feeds import FeedError, FeedService, parse_feed
 from search.fetch import FetchError, FetchPolicy
 from search.library import Library
 from search.scopes import OPERATOR
-from search.store import Store
+from search.store import DuplicateError, Store
 from tests.conftest import SEEDS, ManualClock, poll_at, start_site
 
 LOCAL = FetchPolicy(allowed_networks=[ipaddress.ip_network("127.0.0.1/32")], read_timeout=1, total_timeout=3)
@@ -225,3 +225,12 @@ async def test_an_item_failing_unexpectedly_does_not_stop_the_items_after_it(lib
     feeds.state["rss"] = ["kestrel", "osprey", "shrike"]
     (again,) = await poll_at(service, NOW + HOUR)
     assert again.new == 2 and library.search("kestrel").hits  # tried again, not forgotten
+
+
+async def test_a_feed_written_another_way_is_the_feed_already_followed(library, feeds, service):
+    url = feeds.url("/rss")
+    await service.follow(url, None)
+    for again in (url.replace("http://", "HTTP://"), url + "#latest", url + "/", url + "?utm_source=x"):
+        with pytest.raises(DuplicateError, match="already followed"):
+            await service.follow(again, None)
+    assert [feed.url for feed in library.store.feeds.all()] == [url]
