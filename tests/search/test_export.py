@@ -5,6 +5,8 @@ import json
 import os
 import threading
 
+import pytest
+
 from bot.cli import main
 from search.export import write_export
 from tests.conftest import SEEDS
@@ -57,11 +59,13 @@ def test_a_bad_out_is_one_line_and_a_pipe_is_written_not_replaced(tmp_path, monk
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     for out, message in (
         (tmp_path, f"briefbot: {tmp_path}: is a folder; give a file name"),
-        ("", "briefbot: .: is a folder; give a file name"),
         (tmp_path / "nope" / "x.jsonl", f"briefbot: {tmp_path / 'nope'}: no such folder"),
     ):
         assert main(["export", "--out", str(out)]) == 1
         assert capsys.readouterr().err.strip() == message
+    with pytest.raises(SystemExit) as empty:  # an empty name is a bad argument, not the current folder
+        main(["export", "--out", ""])
+    assert empty.value.code == 2 and "must not be empty" in capsys.readouterr().err
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
     reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
