@@ -239,7 +239,7 @@ def from_markdown(text: str) -> RawDocument:
     url = next(
         (u for key in ("canonical_url", "url", "link") if (u := _meta_text(meta.get(key))) and _WEB.match(u)), None
     )
-    published = next((d for key in ("date", "published") if (d := _meta_date(meta.get(key)))), None)
+    published = next((d for key in ("date", "published") if (d := _date(meta.get(key)))), None)
     return RawDocument(
         lines=lines,
         kinds=kinds,
@@ -274,12 +274,6 @@ def _meta_text(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     return " ".join(value.split()) or None
-
-
-def _meta_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else _date(value)
 
 
 def html_fragment_blocks(fragment: str) -> tuple[list[str], list[str]]:
@@ -363,6 +357,11 @@ def _stated_date(found: object, page: str, url: str | None) -> dt.date | None:
 
 
 def _date(value: object) -> dt.date | None:
+    """A stated date: an ISO string's (WordPress, trafilatura), or a date or datetime's (YAML front matter)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
     if not isinstance(value, str):
         return None
     try:
