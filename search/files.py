@@ -8,6 +8,7 @@ are opened, without blocking (a FIFO would otherwise hang the scan).
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -23,7 +24,7 @@ def read_bounded(path: Path, max_bytes: int, *, root: Path | None = None) -> byt
     try:
         real = path.resolve(strict=True)
     except RuntimeError:  # how Python before 3.13 reports a loop of symbolic links
-        raise IngestError("Too many levels of symbolic links") from None
+        raise IngestError(os.strerror(errno.ELOOP)) from None
     if not real.is_relative_to(Path(root or path.parent).resolve()):
         raise IngestError("a link to a file outside the sources folder")
     fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
